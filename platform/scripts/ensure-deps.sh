@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies (Node 24 among them, from the npm registry's `node`
+# package) when node_modules is missing or older than package-lock.json. Cheap when current.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+stamp=node_modules/.kubehpc-lock.sha256
+want=$(cat package.json package-lock.json | sha256sum | cut -d" " -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x node_modules/.bin/node ]; then
+  exit 0
+fi
+echo "kubehpc: installing npm dependencies (package-lock.json changed or node_modules missing)"
+npm install --no-audit --no-fund --loglevel=error
+echo "$want" > "$stamp"

@@ -1,0 +1,33 @@
+// `npm run up`: builds (once) and starts the local platform, then says what to try next.
+
+import { relative } from 'node:path';
+import { layout } from '../layout.ts';
+import { up } from '../platform.ts';
+
+const log = (line: string) => console.log(`kubehpc: ${line}`);
+
+try {
+  const l = layout();
+  const result = await up(l, log);
+  const kubeconfig = relative(process.cwd(), l.kubeconfig) || l.kubeconfig;
+  const bin = relative(process.cwd(), l.binDir) || l.binDir;
+  if (result.alreadyRunning) {
+    log(`the local platform is already running (${result.nodes.length} simulated nodes); nothing to do.`);
+  } else {
+    log(
+      `the local platform is up in ${result.seconds.toFixed(1)} s: Kubernetes ${result.binaries.versions.kubernetes}, etcd ${result.binaries.versions.etcd}, kwok ${result.binaries.versions.kwok}, ${result.nodes.length} simulated nodes.`,
+    );
+  }
+  console.log(`
+Try next:
+  export KUBECONFIG=${kubeconfig}
+  export PATH=$PWD/${bin}:$PWD/kubectl-plugin/bin:$PATH      # kubectl ${result.binaries.versions.kubernetes} and kubectl hpc
+  kubectl get nodes -L node.kubehpc.dev/class
+  kubectl get noderesourcetopologies
+  kubectl create deployment hello --image=registry.example/hello:1 --replicas=3 && kubectl get pods -o wide
+
+Logs are in ${relative(process.cwd(), l.logDir) || l.logDir}/; stop everything with: npm run down`);
+} catch (error) {
+  console.error(`kubehpc: npm run up failed: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,173 @@
+// What each control-plane process is: its binary, its command line and how to tell it is
+// healthy. Pure: everything is derived from the layout, so the flags are read in one place.
+
+import { join } from 'node:path';
+import type { Binaries } from '../binaries.ts';
+import { HOST, type Layout } from '../layout.ts';
+
+export const CLUSTER_NAME = 'kubehpc-local';
+export const SERVICE_CIDR = '10.96.0.0/16';
+/** First address of the service range: the `kubernetes` Service's ClusterIP. */
+export const SERVICE_IP = '10.96.0.1';
+export const POD_CIDR = '10.244.0.0/16';
+
+export interface HealthProbe {
+  url: string;
+  /** Present the admin client certificate (kube-apiserver needs it for /readyz). */
+  asAdmin: boolean;
+  /** Verify the server against the cluster CA (false: plain HTTP). */
+  tls: boolean;
+}
+
+export interface ComponentSpec {
+  name: string;
+  binary: string;
+  args: string[];
+  health: HealthProbe;
+}
+
+export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
+  const pki = (file: string) => join(l.pkiDir, file);
+  const kubeconfig = (who: string) => join(l.configDir, `${who}.kubeconfig`);
+  const p = l.ports;
+  const apiserverUrl = `https://${HOST}:${p.apiserver}`;
+  return [
+    {
+      name: 'etcd',
+      binary: bin.etcd,
+      args: [
+        '--name=kubehpc-local',
+        `--data-dir=${l.etcdDataDir}`,
+        `--listen-client-urls=https://${HOST}:${p.etcdClient}`,
+        `--advertise-client-urls=https://${HOST}:${p.etcdClient}`,
+        `--listen-peer-urls=http://${HOST}:${p.etcdPeer}`,
+        `--initial-advertise-peer-urls=http://${HOST}:${p.etcdPeer}`,
+        `--initial-cluster=kubehpc-local=http://${HOST}:${p.etcdPeer}`,
+        `--listen-metrics-urls=http://${HOST}:${p.etcdMetrics}`,
+        `--cert-file=${pki('etcd-server.crt')}`,
+        `--key-file=${pki('etcd-server.key')}`,
+        `--trusted-ca-file=${pki('ca.crt')}`,
+        '--client-cert-auth=true',
+        '--auto-compaction-mode=periodic',
+        '--auto-compaction-retention=5m',
+        '--quota-backend-bytes=4294967296',
+        '--log-level=warn',
+      ],
+      health: { url: `http://${HOST}:${p.etcdMetrics}/health`, asAdmin: false, tls: false },
+    },
+    {
+      name: 'kube-apiserver',
+      binary: bin.kubeApiserver,
+      args: [
+        `--etcd-servers=https://${HOST}:${p.etcdClient}`,
+        `--etcd-cafile=${pki('ca.crt')}`,
+        `--etcd-certfile=${pki('apiserver-etcd-client.crt')}`,
+        `--etcd-keyfile=${pki('apiserver-etcd-client.key')}`,
+        `--bind-address=${HOST}`,
+        `--advertise-address=${HOST}`,
+        `--secure-port=${p.apiserver}`,
+        `--tls-cert-file=${pki('apiserver.crt')}`,
+        `--tls-private-key-file=${pki('apiserver.key')}`,
+        `--client-ca-file=${pki('ca.crt')}`,
+        '--authorization-mode=Node,RBAC',
+        '--enable-admission-plugins=NodeRestriction',
+        '--allow-privileged=true',
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-key-file=${pki('sa.pub')}`,
+        `--service-account-signing-key-file=${pki('sa.key')}`,
+        `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`,
+        `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
+        // The aggregation layer: the front-proxy CA is separate from the client CA.
+        `--requestheader-client-ca-file=${pki('front-proxy-ca.crt')}`,
+        '--requestheader-allowed-names=front-proxy-client',
+        '--requestheader-username-headers=X-Remote-User',
+        '--requestheader-uid-headers=X-Remote-Uid',
+        '--requestheader-group-headers=X-Remote-Group',
+        '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+        `--proxy-client-cert-file=${pki('front-proxy-client.crt')}`,
+        `--proxy-client-key-file=${pki('front-proxy-client.key')}`,
+        // No kube-proxy runs locally: the aggregator dials Service endpoints itself.
+        '--enable-aggregator-routing=true',
+        '--endpoint-reconciler-type=none',
+        '--profiling=false',
+        '--v=1',
+      ],
+      health: { url: `${apiserverUrl}/readyz`, asAdmin: true, tls: true },
+    },
+    {
+      name: 'kube-controller-manager',
+      binary: bin.kubeControllerManager,
+      args: [
+        `--kubeconfig=${kubeconfig('controller-manager')}`,
+        `--authentication-kubeconfig=${kubeconfig('controller-manager')}`,
+        `--authorization-kubeconfig=${kubeconfig('controller-manager')}`,
+        `--bind-address=${HOST}`,
+        `--secure-port=${p.controllerManager}`,
+        `--tls-cert-file=${pki('controller-manager-serving.crt')}`,
+        `--tls-private-key-file=${pki('controller-manager-serving.key')}`,
+        `--client-ca-file=${pki('ca.crt')}`,
+        `--requestheader-client-ca-file=${pki('front-proxy-ca.crt')}`,
+        `--root-ca-file=${pki('ca.crt')}`,
+        `--service-account-private-key-file=${pki('sa.key')}`,
+        `--cluster-signing-cert-file=${pki('ca.crt')}`,
+        `--cluster-signing-key-file=${pki('ca.key')}`,
+        `--cluster-name=${CLUSTER_NAME}`,
+        `--cluster-cidr=${POD_CIDR}`,
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        '--use-service-account-credentials=true',
+        '--controllers=*,bootstrapsigner,tokencleaner',
+        '--leader-elect=false',
+        '--profiling=false',
+        '--v=1',
+      ],
+      health: { url: `https://${HOST}:${p.controllerManager}/healthz`, asAdmin: false, tls: true },
+    },
+    {
+      name: 'kube-scheduler',
+      binary: bin.kubeScheduler,
+      args: [
+        `--config=${join(l.configDir, 'kube-scheduler.yaml')}`,
+        `--authentication-kubeconfig=${kubeconfig('scheduler')}`,
+        `--authorization-kubeconfig=${kubeconfig('scheduler')}`,
+        `--bind-address=${HOST}`,
+        `--secure-port=${p.scheduler}`,
+        `--tls-cert-file=${pki('scheduler-serving.crt')}`,
+        `--tls-private-key-file=${pki('scheduler-serving.key')}`,
+        `--client-ca-file=${pki('ca.crt')}`,
+        `--requestheader-client-ca-file=${pki('front-proxy-ca.crt')}`,
+        '--v=1',
+      ],
+      health: { url: `https://${HOST}:${p.scheduler}/healthz`, asAdmin: false, tls: true },
+    },
+    {
+      name: 'kwok',
+      binary: bin.kwok,
+      args: [
+        `--kubeconfig=${kubeconfig('kwok')}`,
+        `--config=${bin.kwokStages}`,
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        `--server-address=${HOST}:${p.kwok}`,
+        `--tls-cert-file=${pki('kwok-serving.crt')}`,
+        `--tls-private-key-file=${pki('kwok-serving.key')}`,
+        `--node-ip=${HOST}`,
+        `--node-port=${p.kwok}`,
+        '--cidr=10.244.0.0/16',
+        '--node-lease-duration-seconds=40',
+      ],
+      health: { url: `https://${HOST}:${p.kwok}/healthz`, asAdmin: false, tls: true },
+    },
+  ];
+}
+
+/** KubeSchedulerConfiguration of the local scheduler; later parts add the extender here. */
+export function schedulerConfiguration(l: Layout): Record<string, unknown> {
+  return {
+    apiVersion: 'kubescheduler.config.k8s.io/v1',
+    kind: 'KubeSchedulerConfiguration',
+    clientConnection: { kubeconfig: join(l.configDir, 'scheduler.kubeconfig'), qps: 200, burst: 400 },
+    leaderElection: { leaderElect: false },
+    profiles: [{ schedulerName: 'default-scheduler' }],
+  };
+}

@@ -1,0 +1,101 @@
+// Where the local platform lives: its directories, files and loopback ports. Every other
+// module asks this one; nothing else spells a path or a port number.
+//
+// KUBEHPC_LOCAL_DIR and KUBEHPC_PORT_BASE let a second, independent platform run beside
+// the default one (the lifecycle tests do this); KUBEHPC_CACHE_DIR moves the binary cache.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HOST = '127.0.0.1';
+
+export interface Ports {
+  etcdClient: number;
+  etcdPeer: number;
+  etcdMetrics: number;
+  apiserver: number;
+  controllerManager: number;
+  scheduler: number;
+  kwok: number;
+}
+
+export interface Layout {
+  repoRoot: string;
+  localDir: string;
+  pkiDir: string;
+  configDir: string;
+  logDir: string;
+  runDir: string;
+  etcdDataDir: string;
+  binDir: string;
+  kubeconfig: string;
+  cacheDir: string;
+  ports: Ports;
+}
+
+/** The repository root: the nearest directory upwards holding kubehpc's package.json. */
+export function findRepoRoot(start: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'kubehpc') return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no kubehpc package.json above ${start}`);
+    dir = parent;
+  }
+}
+
+/** Ports from a base: the defaults are the upstream components' usual ones. */
+export function portsFrom(base: number | undefined): Ports {
+  if (base === undefined) {
+    return {
+      etcdClient: 2379,
+      etcdPeer: 2380,
+      etcdMetrics: 2381,
+      apiserver: 6443,
+      controllerManager: 10257,
+      scheduler: 10259,
+      kwok: 10247,
+    };
+  }
+  return {
+    etcdClient: base,
+    etcdPeer: base + 1,
+    etcdMetrics: base + 2,
+    apiserver: base + 3,
+    controllerManager: base + 4,
+    scheduler: base + 5,
+    kwok: base + 6,
+  };
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KUBEHPC_CACHE_DIR) return resolve(env.KUBEHPC_CACHE_DIR);
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kubehpc');
+}
+
+export function layout(env: NodeJS.ProcessEnv = process.env): Layout {
+  const repoRoot = findRepoRoot();
+  const localDir = env.KUBEHPC_LOCAL_DIR ? resolve(env.KUBEHPC_LOCAL_DIR) : join(repoRoot, '.local');
+  const base = env.KUBEHPC_PORT_BASE ? Number.parseInt(env.KUBEHPC_PORT_BASE, 10) : undefined;
+  if (base !== undefined && !(Number.isInteger(base) && base > 1024 && base < 65000)) {
+    throw new Error(
+      `KUBEHPC_PORT_BASE must be an integer between 1025 and 64999, got ${env.KUBEHPC_PORT_BASE}`,
+    );
+  }
+  return {
+    repoRoot,
+    localDir,
+    pkiDir: join(localDir, 'pki'),
+    configDir: join(localDir, 'config'),
+    logDir: join(localDir, 'logs'),
+    runDir: join(localDir, 'run'),
+    etcdDataDir: join(localDir, 'etcd'),
+    binDir: join(localDir, 'bin'),
+    kubeconfig: join(localDir, 'kubeconfig'),
+    cacheDir: defaultCacheDir(env),
+    ports: portsFrom(base),
+  };
+}

@@ -1,0 +1,257 @@
+// Bringing the local platform up and down: the steps in order, each idempotent. The CLI
+// entry points (cli/up.ts, cli/down.ts) and the e2e harness both call these.
+
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { type Binaries, ensureBinaries } from './binaries.ts';
+import {
+  CLUSTER_NAME,
+  type ComponentSpec,
+  componentSpecs,
+  SERVICE_IP,
+  schedulerConfiguration,
+} from './components/specs.ts';
+import { probe, waitUntil } from './health.ts';
+import { kubeconfigYaml } from './kubeconfig.ts';
+import { HOST, type Layout } from './layout.ts';
+import { applyManifestFile, ensureNodes, loadFixture } from './nodes.ts';
+import { ensurePki, pkiPlan } from './pki.ts';
+import { portIsFree } from './ports.ts';
+import { isRunning, readRecord, readRecords, start, stop } from './supervisor.ts';
+
+export type Log = (line: string) => void;
+
+const COMPONENT_TIMEOUT_MS = 120_000;
+
+async function writeKubeconfigs(l: Layout): Promise<void> {
+  await mkdir(l.configDir, { recursive: true });
+  const ca = await readFile(join(l.pkiDir, 'ca.crt'), 'utf8');
+  const server = `https://${HOST}:${l.ports.apiserver}`;
+  const write = async (path: string, user: string, certFile: string) => {
+    const yaml = kubeconfigYaml({
+      clusterName: CLUSTER_NAME,
+      userName: user,
+      server,
+      caPem: ca,
+      certPem: await readFile(join(l.pkiDir, `${certFile}.crt`), 'utf8'),
+      keyPem: await readFile(join(l.pkiDir, `${certFile}.key`), 'utf8'),
+    });
+    await writeFile(path, yaml, { mode: 0o600 });
+  };
+  await write(l.kubeconfig, 'admin', 'admin');
+  for (const who of ['controller-manager', 'scheduler', 'kwok']) {
+    await write(join(l.configDir, `${who}.kubeconfig`), who, who);
+  }
+  await writeFile(join(l.configDir, 'kube-scheduler.yaml'), stringify(schedulerConfiguration(l)));
+}
+
+/** .local/bin holds links to the pinned binaries, so the matching kubectl is one PATH entry away. */
+async function linkBinaries(l: Layout, bin: Binaries): Promise<void> {
+  await mkdir(l.binDir, { recursive: true });
+  const links: Record<string, string> = {
+    etcd: bin.etcd,
+    'kube-apiserver': bin.kubeApiserver,
+    'kube-controller-manager': bin.kubeControllerManager,
+    'kube-scheduler': bin.kubeScheduler,
+    kubectl: bin.kubectl,
+    kwok: bin.kwok,
+  };
+  for (const [name, target] of Object.entries(links)) {
+    const path = join(l.binDir, name);
+    await rm(path, { force: true });
+    await symlink(target, path);
+  }
+}
+
+export interface PlatformStatus {
+  running: string[];
+  stopped: string[];
+}
+
+export async function status(l: Layout, specs: Pick<ComponentSpec, 'name'>[]): Promise<PlatformStatus> {
+  const running: string[] = [];
+  const stopped: string[] = [];
+  for (const spec of specs) {
+    const record = await readRecord(l.runDir, spec.name);
+    (record && isRunning(record) ? running : stopped).push(spec.name);
+  }
+  return { running, stopped };
+}
+
+async function startComponent(l: Layout, spec: ComponentSpec, log: Log): Promise<void> {
+  const record = await readRecord(l.runDir, spec.name);
+  if (record && isRunning(record)) {
+    await waitUntil(spec.name, () => probe(spec.health, l.pkiDir), COMPONENT_TIMEOUT_MS);
+    return;
+  }
+  const started = await start(l.runDir, l.logDir, { name: spec.name, binary: spec.binary, args: spec.args });
+  log(`started ${spec.name} (pid ${started.pid}, log ${started.log})`);
+  await waitUntil(
+    spec.name,
+    () => probe(spec.health, l.pkiDir),
+    COMPONENT_TIMEOUT_MS,
+    () => isRunning(started),
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n  see ${started.log}`);
+  });
+}
+
+function portOwners(l: Layout): Array<[string, number]> {
+  const p = l.ports;
+  return [
+    ['etcd', p.etcdClient],
+    ['etcd', p.etcdPeer],
+    ['etcd', p.etcdMetrics],
+    ['kube-apiserver', p.apiserver],
+    ['kube-controller-manager', p.controllerManager],
+    ['kube-scheduler', p.scheduler],
+    ['kwok', p.kwok],
+  ];
+}
+
+/** Ports the platform would use that something else holds; a clear error beats a crash loop. */
+async function checkPorts(l: Layout, ours: Set<string>): Promise<void> {
+  const taken: string[] = [];
+  for (const [owner, port] of portOwners(l)) {
+    if (ours.has(owner)) continue;
+    if (!(await portIsFree(HOST, port))) taken.push(`${HOST}:${port} (for ${owner})`);
+  }
+  if (taken.length > 0) {
+    throw new Error(
+      `ports already in use by another program: ${taken.join(', ')}.\n` +
+        '  Stop that program, or run a separate platform with KUBEHPC_PORT_BASE=<port> and KUBEHPC_LOCAL_DIR=<dir>.',
+    );
+  }
+}
+
+export function adminKubeConfig(l: Layout): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(l.kubeconfig);
+  return kc;
+}
+
+async function waitForCrd(kc: KubeConfig, name: string): Promise<void> {
+  const client = KubernetesObjectApi.makeApiClient(kc);
+  await waitUntil(
+    `CRD ${name}`,
+    async () => {
+      const crd = (await client.read({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name },
+      })) as { status?: { conditions?: Array<{ type: string; status: string }> } };
+      const ok =
+        crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+      return { ok, detail: ok ? 'established' : 'not established yet' };
+    },
+    60_000,
+  );
+}
+
+async function waitForNodesReady(kc: KubeConfig, names: string[]): Promise<void> {
+  const client = KubernetesObjectApi.makeApiClient(kc);
+  await waitUntil(
+    `${names.length} simulated nodes Ready`,
+    async () => {
+      const list = await client.list('v1', 'Node');
+      const ready = new Set(
+        list.items
+          .filter((n) =>
+            (
+              (n as { status?: { conditions?: Array<{ type: string; status: string }> } }).status
+                ?.conditions ?? []
+            ).some((c) => c.type === 'Ready' && c.status === 'True'),
+          )
+          .map((n) => n.metadata?.name),
+      );
+      const missing = names.filter((n) => !ready.has(n));
+      return { ok: missing.length === 0, detail: `not Ready: ${missing.join(', ')}` };
+    },
+    COMPONENT_TIMEOUT_MS,
+  );
+}
+
+async function waitForDefaultServiceAccount(kc: KubeConfig): Promise<void> {
+  const client = KubernetesObjectApi.makeApiClient(kc);
+  await waitUntil(
+    'default ServiceAccount',
+    async () => {
+      try {
+        await client.read({
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'default', namespace: 'default' },
+        });
+        return { ok: true, detail: 'present' };
+      } catch (error) {
+        return { ok: false, detail: String((error as Error).message).slice(0, 200) };
+      }
+    },
+    COMPONENT_TIMEOUT_MS,
+  );
+}
+
+export interface UpResult {
+  alreadyRunning: boolean;
+  nodes: string[];
+  binaries: Binaries;
+  seconds: number;
+}
+
+export async function up(l: Layout, log: Log): Promise<UpResult> {
+  const began = Date.now();
+  const binaries = await ensureBinaries(l.repoRoot, l.cacheDir, log);
+  const specs = componentSpecs(l, binaries);
+  const before = await status(l, specs);
+  const alreadyRunning = before.stopped.length === 0 && existsSync(l.kubeconfig);
+  const nodes = await loadFixture(l.repoRoot);
+  if (!alreadyRunning) {
+    await checkPorts(l, new Set(before.running));
+    await ensurePki(l.pkiDir, pkiPlan(SERVICE_IP));
+    await writeKubeconfigs(l);
+    await linkBinaries(l, binaries);
+    await mkdir(l.etcdDataDir, { recursive: true, mode: 0o700 });
+  }
+  const [etcd, apiserver, ...rest] = specs as [ComponentSpec, ComponentSpec, ...ComponentSpec[]];
+  await startComponent(l, etcd, log);
+  await startComponent(l, apiserver, log);
+  await Promise.all(rest.map((spec) => startComponent(l, spec, log)));
+  if (!alreadyRunning) {
+    const kc = adminKubeConfig(l);
+    await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'crds', 'noderesourcetopologies.yaml'));
+    await waitForCrd(kc, 'noderesourcetopologies.topology.node.k8s.io');
+    await ensureNodes(kc, nodes, log);
+    await waitForNodesReady(
+      kc,
+      nodes.map((n) => n.name),
+    );
+    await waitForDefaultServiceAccount(kc);
+  }
+  return { alreadyRunning, nodes: nodes.map((n) => n.name), binaries, seconds: (Date.now() - began) / 1000 };
+}
+
+export interface DownResult {
+  stopped: string[];
+  busyPorts: string[];
+}
+
+/** Stops every process this platform started (newest first) and checks its ports are free. */
+export async function down(l: Layout, log: Log): Promise<DownResult> {
+  const records = (await readRecords(l.runDir)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const stopped: string[] = [];
+  for (const record of records) {
+    const outcome = await stop(l.runDir, record);
+    if (outcome === 'stopped') {
+      stopped.push(record.name);
+      log(`stopped ${record.name} (pid ${record.pid})`);
+    }
+  }
+  const busyPorts: string[] = [];
+  for (const [owner, port] of portOwners(l)) {
+    if (!(await portIsFree(HOST, port))) busyPorts.push(`${HOST}:${port} (${owner})`);
+  }
+  return { stopped, busyPorts };
+}
