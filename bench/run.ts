@@ -1,0 +1,29 @@
+// `npm run bench [-- <suite> ...]`: runs benchmark suites (bench/<suite>/index.ts), each in
+// its own process. Suites print their numbers and write JSON to bench/results/<suite>.json
+// through bench/report.ts. With no argument, every suite runs.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const available = readdirSync(root, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'index.ts')))
+  .map((d) => d.name)
+  .sort();
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !available.includes(w));
+if (unknown.length > 0) {
+  console.error(
+    `unknown benchmark suite(s): ${unknown.join(', ')}; available: ${available.join(', ') || 'none'}`,
+  );
+  process.exit(2);
+}
+let failed = 0;
+for (const suite of wanted.length > 0 ? wanted : available) {
+  console.log(`\n== bench ${suite} ==`);
+  const result = spawnSync(process.execPath, [join(root, suite, 'index.ts')], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed > 0 ? 1 : 0);
