@@ -11,18 +11,13 @@ const BINARY: Record<string, number> = {
   Pi: 2 ** 50,
   Ei: 2 ** 60,
 };
-const DECIMAL: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
+/** Decimal suffixes as powers of ten. */
+const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+
+/** number × 10^exponent, dividing for negative exponents so 100n is exactly 1e-7. */
+function scale(number: number, exponent: number): number {
+  return exponent >= 0 ? number * 10 ** exponent : number / 10 ** -exponent;
+}
 
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
@@ -43,8 +38,11 @@ export function parseQuantity(input: string): number {
   if (!match || match[1] === undefined) throw new QuantityError(input);
   const number = Number(match[1]);
   const suffix = match[2];
-  if (suffix !== undefined) return number * (BINARY[suffix] ?? DECIMAL[suffix] ?? Number.NaN);
-  if (match[3] !== undefined) return number * 10 ** Number(match[3]);
+  if (suffix !== undefined) {
+    const binary = BINARY[suffix];
+    return binary !== undefined ? number * binary : scale(number, DECIMAL[suffix] ?? Number.NaN);
+  }
+  if (match[3] !== undefined) return scale(number, Number(match[3]));
   return number;
 }
 

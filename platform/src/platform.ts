@@ -1,11 +1,11 @@
 // Bringing the local platform up and down: the steps in order, each idempotent. The CLI
 // entry points (cli/up.ts, cli/down.ts) and the e2e harness both call these.
 
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
 import { type Binaries, ensureBinaries } from './binaries.ts';
 import {
   CLUSTER_NAME,
@@ -45,7 +45,6 @@ async function writeKubeconfigs(l: Layout): Promise<void> {
   for (const who of ['controller-manager', 'scheduler', 'kwok']) {
     await write(join(l.configDir, `${who}.kubeconfig`), who, who);
   }
-  await writeFile(join(l.configDir, 'kube-scheduler.yaml'), stringify(schedulerConfiguration(l)));
 }
 
 /** .local/bin holds links to the pinned binaries, so the matching kubectl is one PATH entry away. */
@@ -66,28 +65,59 @@ async function linkBinaries(l: Layout, bin: Binaries): Promise<void> {
   }
 }
 
+/** What a process was started from: binary, flags and the files written for it. */
+function fingerprint(spec: ComponentSpec): string {
+  return createHash('sha256')
+    .update(JSON.stringify([spec.binary, spec.args, Object.entries(spec.files ?? {}).sort()]))
+    .digest('hex');
+}
+
 export interface PlatformStatus {
+  /** Running with the binary, flags and files they would be started with now. */
   running: string[];
+  /** Running, but started from another binary, flags or config: `up` restarts them. */
+  stale: string[];
   stopped: string[];
 }
 
-export async function status(l: Layout, specs: Pick<ComponentSpec, 'name'>[]): Promise<PlatformStatus> {
-  const running: string[] = [];
-  const stopped: string[] = [];
+export async function status(l: Layout, specs: ComponentSpec[]): Promise<PlatformStatus> {
+  const result: PlatformStatus = { running: [], stale: [], stopped: [] };
   for (const spec of specs) {
     const record = await readRecord(l.runDir, spec.name);
-    (record && isRunning(record) ? running : stopped).push(spec.name);
+    if (!record || !isRunning(record)) result.stopped.push(spec.name);
+    else if (record.fingerprint !== fingerprint(spec)) result.stale.push(spec.name);
+    else result.running.push(spec.name);
   }
-  return { running, stopped };
+  return result;
+}
+
+/** True when every process this platform recorded is alive (what the e2e harness reuses). */
+export async function isUp(l: Layout): Promise<boolean> {
+  const records = await readRecords(l.runDir);
+  return records.length > 0 && records.every((r) => isRunning(r)) && existsSync(l.kubeconfig);
 }
 
 async function startComponent(l: Layout, spec: ComponentSpec, log: Log): Promise<void> {
   const record = await readRecord(l.runDir, spec.name);
+  const wanted = fingerprint(spec);
   if (record && isRunning(record)) {
-    await waitUntil(spec.name, () => probe(spec.health, l.pkiDir), COMPONENT_TIMEOUT_MS);
-    return;
+    if (record.fingerprint === wanted) {
+      await waitUntil(spec.name, () => probe(spec.health, l.pkiDir), COMPONENT_TIMEOUT_MS);
+      return;
+    }
+    log(`${spec.name}: its binary, flags or configuration changed since it started; restarting it`);
+    await stop(l.runDir, record);
   }
-  const started = await start(l.runDir, l.logDir, { name: spec.name, binary: spec.binary, args: spec.args });
+  for (const [path, content] of Object.entries(spec.files ?? {})) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  }
+  const started = await start(l.runDir, l.logDir, {
+    name: spec.name,
+    binary: spec.binary,
+    args: spec.args,
+    fingerprint: wanted,
+  });
   log(`started ${spec.name} (pid ${started.pid}, log ${started.log})`);
   await waitUntil(
     spec.name,
@@ -206,13 +236,13 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
   const binaries = await ensureBinaries(l.repoRoot, l.cacheDir, log);
   const specs = componentSpecs(l, binaries);
   const before = await status(l, specs);
-  const alreadyRunning = before.stopped.length === 0 && existsSync(l.kubeconfig);
+  const alreadyRunning = before.stopped.length === 0 && before.stale.length === 0 && existsSync(l.kubeconfig);
   const nodes = await loadFixture(l.repoRoot);
+  await linkBinaries(l, binaries);
   if (!alreadyRunning) {
-    await checkPorts(l, new Set(before.running));
+    await checkPorts(l, new Set([...before.running, ...before.stale]));
     await ensurePki(l.pkiDir, pkiPlan(SERVICE_IP));
     await writeKubeconfigs(l);
-    await linkBinaries(l, binaries);
     await mkdir(l.etcdDataDir, { recursive: true, mode: 0o700 });
   }
   const [etcd, apiserver, ...rest] = specs as [ComponentSpec, ComponentSpec, ...ComponentSpec[]];

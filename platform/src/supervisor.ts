@@ -15,6 +15,8 @@ export interface ProcessRecord {
   args: string[];
   log: string;
   startedAt: string;
+  /** What it was started from (binary, flags, config), to tell when it needs a restart. */
+  fingerprint?: string;
 }
 
 function recordPath(runDir: string, name: string): string {
@@ -62,6 +64,7 @@ export interface StartRequest {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  fingerprint?: string;
 }
 
 /** Starts a daemon in its own process group with output appended to its log file. */
@@ -89,6 +92,7 @@ export async function start(runDir: string, logDir: string, req: StartRequest): 
       args: req.args,
       log,
       startedAt: new Date().toISOString(),
+      ...(req.fingerprint === undefined ? {} : { fingerprint: req.fingerprint }),
     };
     await writeFile(recordPath(runDir, req.name), `${JSON.stringify(record, null, 2)}\n`);
     return record;

@@ -21,7 +21,7 @@ try {
   console.log(`
 Try next:
   export KUBECONFIG=${kubeconfig}
-  export PATH=$PWD/${bin}:$PWD/kubectl-plugin/bin:$PATH      # kubectl ${result.binaries.versions.kubernetes} and kubectl hpc
+  export PATH=$PWD/${bin}:$PATH      # kubectl ${result.binaries.versions.kubernetes}, matching the server
   kubectl get nodes -L node.kubehpc.dev/class
   kubectl get noderesourcetopologies
   kubectl create deployment hello --image=registry.example/hello:1 --replicas=3 && kubectl get pods -o wide

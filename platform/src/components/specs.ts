@@ -2,6 +2,7 @@
 // healthy. Pure: everything is derived from the layout, so the flags are read in one place.
 
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { Binaries } from '../binaries.ts';
 import { HOST, type Layout } from '../layout.ts';
 
@@ -23,6 +24,8 @@ export interface ComponentSpec {
   name: string;
   binary: string;
   args: string[];
+  /** Files written (path → content) before the process starts; a change restarts it. */
+  files?: Record<string, string>;
   health: HealthProbe;
 }
 
@@ -31,6 +34,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
   const kubeconfig = (who: string) => join(l.configDir, `${who}.kubeconfig`);
   const p = l.ports;
   const apiserverUrl = `https://${HOST}:${p.apiserver}`;
+  const schedulerConfigPath = join(l.configDir, 'kube-scheduler.yaml');
   return [
     {
       name: 'etcd',
@@ -127,7 +131,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       name: 'kube-scheduler',
       binary: bin.kubeScheduler,
       args: [
-        `--config=${join(l.configDir, 'kube-scheduler.yaml')}`,
+        `--config=${schedulerConfigPath}`,
         `--authentication-kubeconfig=${kubeconfig('scheduler')}`,
         `--authorization-kubeconfig=${kubeconfig('scheduler')}`,
         `--bind-address=${HOST}`,
@@ -138,6 +142,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         `--requestheader-client-ca-file=${pki('front-proxy-ca.crt')}`,
         '--v=1',
       ],
+      files: { [schedulerConfigPath]: stringify(schedulerConfiguration(l)) },
       health: { url: `https://${HOST}:${p.scheduler}/healthz`, asAdmin: false, tls: true },
     },
     {
