@@ -21,7 +21,7 @@ t.test('the committed fixture describes the hardware later parts schedule onto',
   const split = nodes.find((n) => n.className === 'split');
   t.ok(split, 'a node whose VFs are split across zones exists');
   t.ok(
-    split && split.zones.every((z) => z.sriovVFs < split.sriovVFs),
+    split?.zones.every((z) => z.sriovVFs < split.sriovVFs),
     'no single zone of the split node holds all its VFs',
   );
   t.equal(new Set(nodes.map((n) => n.name)).size, nodes.length, 'node names are unique');
