@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -62,6 +62,8 @@ export const BUILDS: Record<string, GoModuleBuild> = {
       'k8s.io/kubernetes/cmd/kube-controller-manager',
       'k8s.io/kubernetes/cmd/kube-scheduler',
       'k8s.io/kubernetes/cmd/kubectl',
+      // The kubelet side of the device plugin protocol, for the device plugin's e2e tests.
+      'kubehpc.dev/platform/controlplane/kubernetes/cmd/kubelet-peer',
     ],
     versionFlags: kubernetesVersionFlags,
   },
@@ -208,6 +210,18 @@ export async function build(plan: BuildPlan, log: (line: string) => void): Promi
     if (!isBuilt(plan)) throw error;
   }
   log(`built ${plan.name} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${plan.outDir}`);
+  await pruneOtherEntries(plan);
+}
+
+/** Drops the cache entries an earlier pin or recipe of the same build left behind. */
+async function pruneOtherEntries(plan: BuildPlan): Promise<void> {
+  const root = dirname(plan.outDir);
+  for (const entry of await readdir(root)) {
+    const path = join(root, entry);
+    if (entry.startsWith(`${plan.name}-v`) && path !== plan.outDir && !entry.includes('.tmp-')) {
+      await rm(path, { recursive: true, force: true });
+    }
+  }
 }
 
 export interface Binaries {
@@ -216,6 +230,7 @@ export interface Binaries {
   kubeControllerManager: string;
   kubeScheduler: string;
   kubectl: string;
+  kubeletPeer: string;
   kwok: string;
   kwokStages: string;
   versions: Record<string, string>;
@@ -241,6 +256,7 @@ export async function ensureBinaries(
     kubeControllerManager: at('kubernetes', 'kube-controller-manager'),
     kubeScheduler: at('kubernetes', 'kube-scheduler'),
     kubectl: at('kubernetes', 'kubectl'),
+    kubeletPeer: at('kubernetes', 'kubelet-peer'),
     kwok: at('kwok', 'kwok'),
     kwokStages: at('kwok', 'kwok-stages.yaml'),
     versions: Object.fromEntries(plans.map((p) => [p.name, p.version])),

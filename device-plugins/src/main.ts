@@ -1,0 +1,139 @@
+// kubehpc SR-IOV device plugin: flags → config → running plugin. Exit codes: 0 after a clean
+// stop, 2 for bad flags or config (every problem printed with the entry at fault), 1 when
+// the plugin fails at runtime.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { describe, ERROR_CODES, type Problem, problem } from './errors.ts';
+import { createLogger } from './log.ts';
+import { startPlugin } from './plugin.ts';
+import { parseConfig } from './selection/config.ts';
+
+const USAGE = `usage: device-plugins/src/main.ts [flags]
+  --config <file>             pools and selectors (YAML or JSON)   [/etc/kubehpc/device-plugin/config.yaml]
+  --sysfs-root <dir>          where sysfs is mounted                [/sys]
+  --kubelet-dir <dir>         kubelet device-plugins folder         [/var/lib/kubelet/device-plugins]
+  --node-name <name>          this node (default: $NODE_NAME)
+  --metrics-port <port>       /healthz and /metrics port, 0 = any   [9410]
+  --metrics-host <addr>       address the ops server listens on     [0.0.0.0]
+  --poll-interval <ms>        sysfs and socket check period         [500]
+  --kubeconfig <file>         for the topology publisher (default: in-cluster, then $KUBECONFIG)
+  --no-topology               do not publish NodeResourceTopology
+  --topology-policy <p>       kubelet topology manager policy        [single-numa-node]
+  --topology-scope <s>        kubelet topology manager scope         [container]
+  --topology-resync <s>       rewrite the topology at least this often [60]`;
+
+function fail(problems: Problem[], code: number): never {
+  for (const p of problems) process.stderr.write(`${describe(p)}\n`);
+  process.exit(code);
+}
+
+function positiveInteger(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    fail([problem(ERROR_CODES.BAD_FLAG, `must be an integer ≥ ${min}, got "${text}"`, `--${flag}`)], 2);
+  }
+  return value;
+}
+
+let parsed: ReturnType<typeof parseFlags>;
+function parseFlags() {
+  return parseArgs({
+    options: {
+      config: { type: 'string', default: '/etc/kubehpc/device-plugin/config.yaml' },
+      'sysfs-root': { type: 'string', default: '/sys' },
+      'kubelet-dir': { type: 'string', default: '/var/lib/kubelet/device-plugins' },
+      'node-name': { type: 'string' },
+      'metrics-port': { type: 'string', default: '9410' },
+      'metrics-host': { type: 'string', default: '0.0.0.0' },
+      'poll-interval': { type: 'string', default: '500' },
+      kubeconfig: { type: 'string' },
+      'no-topology': { type: 'boolean', default: false },
+      'topology-policy': { type: 'string', default: 'single-numa-node' },
+      'topology-scope': { type: 'string', default: 'container' },
+      'topology-resync': { type: 'string', default: '60' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+}
+try {
+  parsed = parseFlags();
+} catch (error) {
+  fail([problem(ERROR_CODES.BAD_FLAG, `${(error as Error).message}\n${USAGE}`)], 2);
+}
+const flags = parsed.values;
+if (flags.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+const nodeName = flags['node-name'] ?? process.env.NODE_NAME;
+if (!nodeName) fail([problem(ERROR_CODES.BAD_FLAG, 'no node name: pass --node-name or set NODE_NAME')], 2);
+if (!['none', 'best-effort', 'restricted', 'single-numa-node'].includes(flags['topology-policy'])) {
+  fail(
+    [problem(ERROR_CODES.BAD_FLAG, `unknown policy "${flags['topology-policy']}"`, '--topology-policy')],
+    2,
+  );
+}
+if (!['container', 'pod'].includes(flags['topology-scope'])) {
+  fail([problem(ERROR_CODES.BAD_FLAG, `unknown scope "${flags['topology-scope']}"`, '--topology-scope')], 2);
+}
+
+const pollIntervalMs = positiveInteger('poll-interval', flags['poll-interval'], 10);
+const metricsPort = positiveInteger('metrics-port', flags['metrics-port'], 0);
+const resyncMs = positiveInteger('topology-resync', flags['topology-resync'], 1) * 1000;
+
+let configText: string;
+try {
+  configText = readFileSync(flags.config, 'utf8');
+} catch (error) {
+  fail([problem(ERROR_CODES.CONFIG_UNREADABLE, (error as Error).message, flags.config)], 2);
+}
+const config = parseConfig(configText);
+if (!config.ok) {
+  fail(
+    config.problems.map((p) => ({ ...p, path: `${flags.config}: ${p.path ?? '(document)'}` })),
+    2,
+  );
+}
+
+const logger = createLogger({ component: 'kubehpc-device-plugin', node: nodeName });
+let kubeConfig: KubeConfig | undefined;
+if (!flags['no-topology']) {
+  kubeConfig = new KubeConfig();
+  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
+  else kubeConfig.loadFromDefault();
+}
+
+try {
+  const plugin = await startPlugin({
+    config: config.value,
+    sysfsRoot: flags['sysfs-root'],
+    kubeletDir: flags['kubelet-dir'],
+    nodeName,
+    pollIntervalMs,
+    metrics: { host: flags['metrics-host'], port: metricsPort },
+    ...(kubeConfig
+      ? {
+          topology: {
+            kubeConfig,
+            policy: { policy: flags['topology-policy'], scope: flags['topology-scope'] },
+            resyncMs,
+          },
+        }
+      : {}),
+    logger,
+  });
+  const shutdown = async (signal: string) => {
+    logger.info('stopping', { signal });
+    await plugin.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+} catch (error) {
+  logger.error('device plugin failed to start', { error: (error as Error).message });
+  process.exit(1);
+}
