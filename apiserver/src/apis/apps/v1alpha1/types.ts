@@ -1,0 +1,72 @@
+// TypeScript shape of ProjectService. Hand-written rather than derived so editors show
+// named, documented interfaces; test/unit/apiserver/apis/drift.test.ts proves it declares
+// exactly the fields schema.ts declares, so the schema stays the source of truth.
+
+import type { Condition, TypedObject } from '../../meta/types.ts';
+
+export interface ServicePort {
+  name: string;
+  port: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+export interface Resources {
+  cpu?: string;
+  memory?: string;
+}
+
+export interface ConfigFiles {
+  mountPath: string;
+  files?: Record<string, string>;
+  onChange?: 'Live' | 'Restart';
+}
+
+export interface Hardware {
+  sriovVFs?: number;
+  numa?: 'None' | 'SingleNode';
+  localDisk?: string;
+}
+
+export interface HealthCheck {
+  http?: { path?: string; port: string };
+  tcp?: { port: string };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+}
+
+export interface ProjectServiceSpec {
+  image: string;
+  command?: string[];
+  args?: string[];
+  replicas?: number;
+  ports?: ServicePort[];
+  env?: EnvVar[];
+  resources?: Resources;
+  config?: ConfigFiles;
+  hardware?: Hardware;
+  core?: boolean;
+  healthCheck?: HealthCheck;
+}
+
+export type ProjectServicePhase = 'Pending' | 'Progressing' | 'Running' | 'Degraded' | 'Failed';
+
+export interface ProjectServiceStatus {
+  phase?: ProjectServicePhase;
+  replicas?: number;
+  readyReplicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  selector?: string;
+  observedGeneration?: number;
+  endpoint?: string;
+  conditions?: Condition[];
+}
+
+export type ProjectService = TypedObject<ProjectServiceSpec, ProjectServiceStatus>;

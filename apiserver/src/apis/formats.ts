@@ -1,0 +1,273 @@
+// Syntax checks of the string formats the schemas name (`format: quantity`, …): DNS names,
+// label keys and values, image references, cron expressions, IANA time zones, durations.
+// Each returns the list of problems (empty when valid), phrased like apimachinery's
+// validation helpers so messages read the same as kube-apiserver's.
+
+import { isQuantity } from '../../../common/quantity.ts';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+export function dns1123Label(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 63) errs.push('must be no more than 63 characters');
+  if (!DNS1123_LABEL.test(value)) {
+    errs.push(
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+    );
+  }
+  return errs;
+}
+
+export function dns1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push('must be no more than 253 characters');
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    errs.push(
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    );
+  }
+  return errs;
+}
+
+export function dns1035Label(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 63) errs.push('must be no more than 63 characters');
+  if (!DNS1035_LABEL.test(value)) {
+    errs.push(
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+    );
+  }
+  return errs;
+}
+
+/** IANA_SVC_NAME: how a port may be named (at most 15 characters, at least one letter). */
+export function portName(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 15) errs.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(value))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (value.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (!/[a-z]/.test(value)) errs.push('must contain at least one letter (a-z)');
+  if (value.startsWith('-') || value.endsWith('-')) errs.push('must not begin or end with a hyphen');
+  return errs;
+}
+
+/** A label or annotation key: an optional DNS subdomain prefix and a qualified name. */
+export function qualifiedName(value: string): string[] {
+  const parts = value.split('/');
+  let name = value;
+  const errs: string[] = [];
+  if (parts.length === 2) {
+    const prefix = parts[0] as string;
+    name = parts[1] as string;
+    if (prefix.length === 0) errs.push('prefix part must be non-empty');
+    else errs.push(...dns1123Subdomain(prefix).map((e) => `prefix part ${e}`));
+  } else if (parts.length > 2) {
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
+  }
+  if (name.length === 0) errs.push('name part must be non-empty');
+  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
+  if (name.length > 0 && !QUALIFIED_NAME.test(name)) {
+    errs.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+    );
+  }
+  return errs;
+}
+
+export function labelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 63) errs.push('must be no more than 63 characters');
+  if (!LABEL_VALUE.test(value)) {
+    errs.push(
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+    );
+  }
+  return errs;
+}
+
+// The grammar of github.com/distribution/reference: [domain[:port]/]path[:tag][@digest].
+const ALNUM = '[a-z0-9]+';
+const SEPARATOR = '(?:[._]|__|[-]+)';
+const PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}';
+const IMAGE_REFERENCE = new RegExp(
+  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`,
+);
+
+export function imageReference(value: string): string[] {
+  const match = IMAGE_REFERENCE.exec(value);
+  if (!match) {
+    return [
+      'must be a container image reference: [registry[:port]/]repository[:tag][@digest], repository in lower case (e.g. registry.example/team/portal:1.4.2)',
+    ];
+  }
+  if ((match[1] as string).length > 255) return ['repository name must not be more than 255 characters'];
+  return [];
+}
+
+const CRON_MACROS = new Set([
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+]);
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number; names?: string[] }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
+  { name: 'day of week', min: 0, max: 7, names: DAYS },
+];
+
+function cronValue(text: string, field: (typeof CRON_FIELDS)[number]): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  const index = field.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (index < 0) return undefined;
+  return field.name === 'month' ? index + 1 : index;
+}
+
+function cronField(text: string, field: (typeof CRON_FIELDS)[number]): string | undefined {
+  for (const item of text.split(',')) {
+    const [range, step, ...extra] = item.split('/');
+    if (extra.length > 0 || range === undefined || range === '') return `${field.name}: malformed "${item}"`;
+    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) {
+      return `${field.name}: step "${step}" must be a positive integer`;
+    }
+    if (range === '*' || (range === '?' && field.name.startsWith('day'))) continue;
+    const bounds = range.split('-');
+    if (bounds.length > 2) return `${field.name}: malformed range "${range}"`;
+    const values = bounds.map((b) => cronValue(b, field));
+    for (const [i, v] of values.entries()) {
+      if (v === undefined) return `${field.name}: "${bounds[i]}" is not a number or name`;
+      if (v < field.min || v > field.max) {
+        return `${field.name}: ${v} is out of range ${field.min}-${field.max}`;
+      }
+    }
+    if (values.length === 2 && (values[0] as number) > (values[1] as number)) {
+      return `${field.name}: range "${range}" runs backwards`;
+    }
+  }
+  return undefined;
+}
+
+/** A standard five-field cron expression (minute hour day-of-month month day-of-week) or a macro. */
+export function cronExpression(value: string): string[] {
+  const trimmed = value.trim();
+  if (CRON_MACROS.has(trimmed)) return [];
+  if (/^(TZ|CRON_TZ)=/.test(trimmed)) return ['must not set a time zone inside the expression: use timeZone'];
+  const fields = trimmed.split(/\s+/);
+  if (fields.length !== 5) {
+    return [`must have 5 fields (minute hour day-of-month month day-of-week), found ${fields.length}`];
+  }
+  const errs: string[] = [];
+  for (const [i, f] of fields.entries()) {
+    const problem = cronField(f, CRON_FIELDS[i] as (typeof CRON_FIELDS)[number]);
+    if (problem) errs.push(problem);
+  }
+  return errs;
+}
+
+const KNOWN_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);
+// ICU accepts names in any case and canonicalises links (America/Argentina/Buenos_Aires →
+// America/Buenos_Aires); Go's time.LoadLocation needs them spelt as in the tz database,
+// where every path segment starts with a capital.
+const ZONE_SPELLING = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/;
+
+/** An IANA time zone name, spelt exactly (as Go's time.LoadLocation needs it). */
+export function timeZone(value: string): string[] {
+  if (KNOWN_ZONES.has(value)) return [];
+  if (ZONE_SPELLING.test(value)) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return [];
+    } catch {
+      // not a zone at all
+    }
+  }
+  return ['unknown time zone: must be an IANA time zone name such as "Europe/Berlin" or "UTC"'];
+}
+
+const DURATION = /^(?:(\d+(?:\.\d+)?)(h|m|s|ms))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+
+/** Seconds of a Go-style duration ("2h", "1h30m", "90s"), or undefined when malformed. */
+export function parseDuration(value: string): number | undefined {
+  if (!DURATION.test(value)) return undefined;
+  let seconds = 0;
+  for (const m of value.matchAll(DURATION_PART))
+    seconds += Number(m[1]) * (UNIT_SECONDS[m[2] as string] as number);
+  return seconds;
+}
+
+export function duration(value: string): string[] {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) return ['must be a duration such as "90s", "30m" or "1h30m"'];
+  if (seconds <= 0) return ['must be greater than zero'];
+  return [];
+}
+
+export function quantity(value: string): string[] {
+  return isQuantity(value)
+    ? []
+    : ["quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"];
+}
+
+export function absolutePath(value: string): string[] {
+  if (!value.startsWith('/')) return ['must be an absolute path'];
+  if (value.split('/').includes('..')) return ["must not contain '..'"];
+  if (value.includes(':')) return ["must not contain ':'"];
+  return [];
+}
+
+/** Keys of config files: what a ConfigMap key may be. */
+export function configKey(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push('must be no more than 253 characters');
+  if (!/^[-._a-zA-Z0-9]+$/.test(value)) {
+    errs.push(
+      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+    );
+  }
+  if (value === '.' || value === '..' || value.startsWith('..'))
+    errs.push("must not be '.' or '..' or start with '..'");
+  return errs;
+}
+
+export function envVarName(value: string): string[] {
+  return /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)
+    ? []
+    : [
+        "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')",
+      ];
+}
+
+/** Every named format a schema may use, by name. */
+export const FORMATS: Record<string, (value: string) => string[]> = {
+  'dns1123-label': dns1123Label,
+  'dns1123-subdomain': dns1123Subdomain,
+  'dns1035-label': dns1035Label,
+  'port-name': portName,
+  'image-reference': imageReference,
+  cron: cronExpression,
+  'time-zone': timeZone,
+  duration,
+  quantity,
+  'absolute-path': absolutePath,
+  'env-var-name': envVarName,
+};

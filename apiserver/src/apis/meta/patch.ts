@@ -1,0 +1,191 @@
+// Patch documents applied to a JSON object: RFC 6902 JSON Patch, RFC 7386 JSON Merge
+// Patch, and strategic merge patch for our kinds — a merge patch in which lists the
+// schema declares as maps (x-kubernetes-list-map-keys) merge item by item by key and
+// `$patch: delete` removes an item, as kubectl expects. Pure; a patch that cannot apply
+// is a 400 BadRequest StatusError.
+
+import type { Schema } from '../schema.ts';
+import { errors } from './errors.ts';
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return structuredClone(patch);
+  const out: JsonObject = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+
+export function strategicMergePatch(target: unknown, patch: unknown, schema: Schema | undefined): unknown {
+  if (Array.isArray(patch) && schema?.['x-kubernetes-list-map-keys'] && Array.isArray(target)) {
+    const keys = schema['x-kubernetes-list-map-keys'];
+    const id = (item: unknown) => JSON.stringify(keys.map((k) => (isObject(item) ? item[k] : undefined)));
+    const out = target.map((item) => structuredClone(item));
+    for (const item of patch) {
+      const index = out.findIndex((existing) => id(existing) === id(item));
+      if (isObject(item) && item.$patch === 'delete') {
+        if (index >= 0) out.splice(index, 1);
+      } else if (index >= 0) {
+        out[index] = strategicMergePatch(out[index], item, schema.items);
+      } else {
+        out.push(structuredClone(item));
+      }
+    }
+    return out;
+  }
+  if (!isObject(patch)) return structuredClone(patch);
+  if (patch.$patch === 'replace') {
+    const { $patch: _, ...rest } = patch;
+    return rest;
+  }
+  const out: JsonObject = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (key.startsWith('$')) continue;
+    const child = schema?.properties?.[key] ?? schema?.additionalProperties;
+    if (value === null) delete out[key];
+    else out[key] = strategicMergePatch(out[key], value, child);
+  }
+  return out;
+}
+
+interface Operation {
+  op: string;
+  path: string;
+  from?: string;
+  value?: unknown;
+}
+
+function pointer(path: string): string[] {
+  if (path === '') return [];
+  if (!path.startsWith('/'))
+    throw errors.badRequest(
+      `the server rejected our request due to an error in our request: invalid JSON pointer "${path}"`,
+    );
+  return path
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function parentOf(doc: unknown, tokens: string[], path: string): { parent: unknown; last: string } {
+  let node = doc;
+  for (const token of tokens.slice(0, -1)) {
+    node = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
+    if (node === undefined)
+      throw errors.badRequest(
+        `the server rejected our request due to an error in our request: doc is missing path: "${path}"`,
+      );
+  }
+  return { parent: node, last: tokens.at(-1) as string };
+}
+
+function get(doc: unknown, path: string): unknown {
+  let node = doc;
+  for (const token of pointer(path)) {
+    node = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
+    if (node === undefined)
+      throw errors.badRequest(
+        `the server rejected our request due to an error in our request: doc is missing path: "${path}"`,
+      );
+  }
+  return node;
+}
+
+function remove(doc: unknown, path: string): unknown {
+  const tokens = pointer(path);
+  const { parent, last } = parentOf(doc, tokens, path);
+  if (Array.isArray(parent)) {
+    const i = Number(last);
+    if (!Number.isInteger(i) || i < 0 || i >= parent.length)
+      throw errors.badRequest(
+        `the server rejected our request due to an error in our request: Unable to remove nonexistent key: ${last}: missing value`,
+      );
+    return parent.splice(i, 1)[0];
+  }
+  if (!isObject(parent) || !(last in parent))
+    throw errors.badRequest(
+      `the server rejected our request due to an error in our request: Unable to remove nonexistent key: ${last}: missing value`,
+    );
+  const old = parent[last];
+  delete parent[last];
+  return old;
+}
+
+function add(doc: unknown, path: string, value: unknown, replace: boolean): unknown {
+  const tokens = pointer(path);
+  if (tokens.length === 0) return value;
+  const { parent, last } = parentOf(doc, tokens, path);
+  if (Array.isArray(parent)) {
+    const i = last === '-' ? parent.length : Number(last);
+    if (!Number.isInteger(i) || i < 0 || i > parent.length || (replace && i >= parent.length)) {
+      throw errors.badRequest(
+        `the server rejected our request due to an error in our request: index out of range: ${last}`,
+      );
+    }
+    parent.splice(i, replace ? 1 : 0, value);
+  } else if (isObject(parent)) {
+    if (replace && !(last in parent))
+      throw errors.badRequest(
+        `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${path}: missing value`,
+      );
+    parent[last] = value;
+  } else {
+    throw errors.badRequest(
+      `the server rejected our request due to an error in our request: doc is missing path: "${path}"`,
+    );
+  }
+  return doc;
+}
+
+export function jsonPatch(target: unknown, patch: unknown): unknown {
+  if (!Array.isArray(patch))
+    throw errors.badRequest(
+      'the server rejected our request due to an error in our request: json patch must be an array of operations',
+    );
+  let doc = structuredClone(target);
+  for (const raw of patch as Operation[]) {
+    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
+      throw errors.badRequest(
+        'the server rejected our request due to an error in our request: each json patch operation needs op and path',
+      );
+    }
+    switch (raw.op) {
+      case 'add':
+        doc = add(doc, raw.path, structuredClone(raw.value), false);
+        break;
+      case 'replace':
+        doc = add(doc, raw.path, structuredClone(raw.value), true);
+        break;
+      case 'remove':
+        remove(doc, raw.path);
+        break;
+      case 'move': {
+        const value = remove(doc, raw.from ?? '');
+        doc = add(doc, raw.path, value, false);
+        break;
+      }
+      case 'copy':
+        doc = add(doc, raw.path, structuredClone(get(doc, raw.from ?? '')), false);
+        break;
+      case 'test':
+        if (JSON.stringify(get(doc, raw.path)) !== JSON.stringify(raw.value)) {
+          throw errors.badRequest(
+            `the server rejected our request due to an error in our request: testing value ${raw.path} failed: test failed`,
+          );
+        }
+        break;
+      default:
+        throw errors.badRequest(
+          `the server rejected our request due to an error in our request: Unexpected kind: ${raw.op}`,
+        );
+    }
+  }
+  return doc;
+}

@@ -1,0 +1,234 @@
+// OpenAPI v3 schema of ScalingPolicy (scaling.kubehpc.dev/v1alpha1): the single source of
+// truth for its fields, defaults, structural validation, `kubectl explain` and OpenAPI.
+// Rules across fields (min ≤ max, exactly one rule source) are in validation.ts.
+
+import { CONDITIONS_SCHEMA, objectSchema } from '../../meta/schema.ts';
+import type { Schema } from '../../schema.ts';
+
+const REPLICAS: Schema = { type: 'integer', format: 'int32', minimum: 0, maximum: 10000 };
+
+const RESOURCE_RULE: Schema = {
+  type: 'object',
+  description: 'Scale on CPU or memory utilisation (metrics.k8s.io), as a percentage of the requests.',
+  required: ['name', 'targetUtilization'],
+  properties: {
+    name: { type: 'string', enum: ['cpu', 'memory'] },
+    targetUtilization: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: 1000,
+      description: 'Percent.',
+    },
+  },
+};
+
+const PROMETHEUS_RULE: Schema = {
+  type: 'object',
+  description: 'Scale on a Prometheus query whose value is divided across replicas (e.g. QPS).',
+  required: ['query', 'targetPerReplica'],
+  properties: {
+    query: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4096,
+      description: 'PromQL returning one scalar or one series.',
+    },
+    targetPerReplica: {
+      type: 'number',
+      minimum: 0,
+      exclusiveMinimum: true,
+      description: 'Value one replica should carry: desired = ceil(value / targetPerReplica).',
+    },
+  },
+};
+
+const SCHEDULE_RULE: Schema = {
+  type: 'object',
+  description: 'Hold at least `replicas` during a cron window (e.g. the morning peak).',
+  required: ['cron', 'duration', 'replicas'],
+  properties: {
+    cron: { type: 'string', format: 'cron', description: 'Five-field cron expression of window starts.' },
+    timeZone: {
+      type: 'string',
+      format: 'time-zone',
+      default: 'UTC',
+      description: 'IANA time zone of the cron.',
+    },
+    duration: { type: 'string', format: 'duration', description: 'How long each window lasts, e.g. 2h.' },
+    replicas: { ...REPLICAS, description: 'Replicas during the window.' },
+  },
+};
+
+const RULE: Schema = {
+  type: 'object',
+  description: 'One scaling signal: exactly one of resource, prometheus or schedule.',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', format: 'dns1123-label' },
+    resource: RESOURCE_RULE,
+    prometheus: PROMETHEUS_RULE,
+    schedule: SCHEDULE_RULE,
+    weight: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: 100,
+      default: 1,
+      description: 'Used by combine: Weighted.',
+    },
+    priority: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 0,
+      maximum: 1000,
+      default: 0,
+      description: 'Used by combine: Priority (higher wins).',
+    },
+  },
+};
+
+const SCALING_RULES: Schema = {
+  type: 'object',
+  properties: {
+    stabilizationWindowSeconds: { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 },
+    selectPolicy: { type: 'string', enum: ['Max', 'Min', 'Disabled'], default: 'Max' },
+    policies: {
+      type: 'array',
+      maxItems: 8,
+      'x-kubernetes-list-type': 'atomic',
+      items: {
+        type: 'object',
+        required: ['type', 'value', 'periodSeconds'],
+        properties: {
+          type: { type: 'string', enum: ['Pods', 'Percent'] },
+          value: { type: 'integer', format: 'int32', minimum: 1 },
+          periodSeconds: { type: 'integer', format: 'int32', minimum: 1, maximum: 1800 },
+        },
+      },
+    },
+  },
+};
+
+export const SCALING_POLICY_SPEC_SCHEMA: Schema = {
+  type: 'object',
+  required: ['targetRef', 'maxReplicas', 'rules'],
+  properties: {
+    targetRef: {
+      type: 'object',
+      description: 'The ProjectService, in the same namespace, whose replicas this policy sets.',
+      required: ['name'],
+      properties: { name: { type: 'string', format: 'dns1035-label' } },
+    },
+    minReplicas: { ...REPLICAS, default: 1, description: 'Never scale below.' },
+    maxReplicas: { ...REPLICAS, minimum: 1, description: 'Never scale above.' },
+    rules: {
+      type: 'array',
+      items: RULE,
+      minItems: 1,
+      maxItems: 16,
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+    },
+    combine: {
+      type: 'string',
+      enum: ['Max', 'Weighted', 'Priority'],
+      default: 'Max',
+      description: 'How rules (and several policies of one service) agree: Max scales up more and down less.',
+    },
+    behavior: {
+      type: 'object',
+      description: 'Rate limits and stabilisation, as in autoscaling/v2.',
+      properties: {
+        scaleUp: {
+          ...SCALING_RULES,
+          properties: {
+            ...SCALING_RULES.properties,
+            stabilizationWindowSeconds: {
+              type: 'integer',
+              format: 'int32',
+              minimum: 0,
+              maximum: 3600,
+              default: 0,
+            },
+          },
+        },
+        scaleDown: {
+          ...SCALING_RULES,
+          properties: {
+            ...SCALING_RULES.properties,
+            stabilizationWindowSeconds: {
+              type: 'integer',
+              format: 'int32',
+              minimum: 0,
+              maximum: 3600,
+              default: 300,
+            },
+          },
+        },
+      },
+    },
+    capacityGuard: {
+      type: 'object',
+      description: 'Refuse (or only warn about) a scale-up the resource pool cannot honour.',
+      required: ['maxUtilizationPercent'],
+      properties: {
+        maxUtilizationPercent: { type: 'integer', format: 'int32', minimum: 1, maximum: 100 },
+        action: { type: 'string', enum: ['Refuse', 'Warn'], default: 'Refuse' },
+      },
+    },
+    paused: {
+      type: 'string',
+      enum: ['None', 'All', 'ScaleIn', 'ScaleOut'],
+      default: 'None',
+      description: 'Suspend all scaling, or only one direction.',
+    },
+  },
+};
+
+const RULE_VALUE: Schema = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string' },
+    value: { type: 'number', description: 'The metric value observed.' },
+    desiredReplicas: { type: 'integer', format: 'int32' },
+    error: { type: 'string', description: 'Why the rule gave no value this period.' },
+  },
+};
+
+const DECISION: Schema = {
+  type: 'object',
+  required: ['id', 'time', 'from', 'to'],
+  properties: {
+    id: { type: 'string', description: 'Decision id, traced through events and the scaled object.' },
+    time: { type: 'string', format: 'date-time' },
+    from: { type: 'integer', format: 'int32' },
+    to: { type: 'integer', format: 'int32' },
+    reason: { type: 'string' },
+    rules: { type: 'array', items: RULE_VALUE },
+  },
+};
+
+export const SCALING_POLICY_STATUS_SCHEMA: Schema = {
+  type: 'object',
+  properties: {
+    currentReplicas: { type: 'integer', format: 'int32', minimum: 0 },
+    desiredReplicas: { type: 'integer', format: 'int32', minimum: 0 },
+    observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
+    lastDecision: DECISION,
+    history: {
+      type: 'array',
+      items: DECISION,
+      maxItems: 20,
+      description: 'Most recent decisions, newest first.',
+    },
+    conditions: CONDITIONS_SCHEMA,
+  },
+};
+
+export const SCALING_POLICY_SCHEMA: Schema = objectSchema({
+  description: 'How a ProjectService scales: bounds, rules, how they combine, rate limits and guards.',
+  spec: SCALING_POLICY_SPEC_SCHEMA,
+  status: SCALING_POLICY_STATUS_SCHEMA,
+});

@@ -1,0 +1,47 @@
+// What differs between resources in how they are created, updated, printed and scaled:
+// a Strategy. The generic registry (registry.ts) does everything else the same way for all.
+
+import type { KindDefinition } from '../apis/kind.ts';
+import type { TypedObject } from '../apis/meta/types.ts';
+
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description: string;
+  /** 0: always shown; 1: only with -o wide. */
+  priority: 0 | 1;
+}
+
+/** How the scale subresource maps onto a kind (autoscaling/v1 Scale). */
+export interface ScaleMapping<T> {
+  specReplicas(object: T): number;
+  setSpecReplicas(object: T, replicas: number): void;
+  statusReplicas(object: T): number;
+  selector(object: T): string;
+}
+
+export interface Strategy<Spec, Status> {
+  definition: KindDefinition<Spec, Status>;
+  /** Columns of server-side Table output; the first is always Name. */
+  columns: TableColumn[];
+  /** The cells of one row, in column order, Name first. */
+  row(object: TypedObject<Spec, Status>, now: Date): unknown[];
+  scale?: ScaleMapping<TypedObject<Spec, Status>>;
+}
+
+/** Kubernetes' human age: 5s, 3m, 2h10m, 4d, 2y. */
+export function age(from: string | undefined, now: Date): string {
+  if (!from) return '<unknown>';
+  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(from)) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return `${minutes}m${seconds % 60 ? `${seconds % 60}s` : ''}`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return `${hours}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
+  if (hours < 48) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  if (days < 365 * 2) return `${days}d`;
+  return `${Math.floor(days / 365)}y`;
+}

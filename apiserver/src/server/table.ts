@@ -1,0 +1,37 @@
+// Server-side printing: meta.k8s.io/v1 Table of objects (kubectl get, k9s), with the row's
+// object as PartialObjectMetadata unless the client asked for none or the full object. Pure.
+
+import type { TypedObject } from '../apis/meta/types.ts';
+import type { Strategy } from '../registry/strategy.ts';
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function table<Spec, Status>(
+  strategy: Strategy<Spec, Status>,
+  objects: readonly TypedObject<Spec, Status>[],
+  listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
+  include: IncludeObject,
+  now = new Date(),
+) {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: listMeta,
+    columnDefinitions: strategy.columns.map((c) => ({
+      name: c.name,
+      type: c.type === 'date' ? 'string' : c.type,
+      format: c.format ?? '',
+      description: c.description,
+      priority: c.priority,
+    })),
+    rows: objects.map((o) => ({
+      cells: strategy.row(o, now),
+      object:
+        include === 'None'
+          ? undefined
+          : include === 'Object'
+            ? o
+            : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+    })),
+  };
+}

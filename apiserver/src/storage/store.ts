@@ -1,0 +1,267 @@
+// Kubernetes objects in etcd: one key per object under a prefix of kubehpc's own
+// (`/kubehpc/<group>/<resource>/<namespace>/<name>`), values as JSON, resourceVersion = the
+// etcd revision that last wrote the key. Every write is a compare-and-swap transaction, so
+// several API server replicas on one etcd stay consistent. Lists page with continue tokens
+// over one snapshot revision; watches resume from a revision and end with 410 Expired when
+// etcd has compacted it. Failures are StatusErrors from the catalogue.
+
+import type { ServiceError } from '@grpc/grpc-js';
+import { errors, StatusError, type Target } from '../apis/meta/errors.ts';
+import type { ObjectMeta } from '../apis/meta/types.ts';
+import { decodeContinue, encodeContinue } from './continue.ts';
+import { COMPACTED_CODE, type EtcdClient, type KeyValue } from './etcd/client.ts';
+
+export interface StoredObject {
+  metadata: ObjectMeta;
+}
+
+export interface ListOptions {
+  limit?: number;
+  continue?: string;
+  /** Read at exactly this revision (resourceVersionMatch=Exact); 0 or absent: the latest. */
+  revision?: number;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface StoreWatchEvent<T> {
+  type: WatchEventType;
+  object: T;
+  /** For MODIFIED: the object before the change (so selectors can see it leave or enter). */
+  previous?: T;
+}
+
+export interface StoreWatch {
+  stop(): void;
+}
+
+export interface Metrics {
+  observe(operation: string, resource: string, seconds: number): void;
+}
+
+const noMetrics: Metrics = { observe: () => undefined };
+
+function encode(object: StoredObject): Buffer {
+  const { resourceVersion: _dropped, ...metadata } = object.metadata;
+  return Buffer.from(JSON.stringify({ ...object, metadata }));
+}
+
+function decode<T extends StoredObject>(kv: KeyValue, revision = kv.modRevision): T {
+  const object = JSON.parse(kv.value.toString('utf8')) as T;
+  object.metadata.resourceVersion = String(revision);
+  return object;
+}
+
+function isCompacted(error: unknown): boolean {
+  return (error as ServiceError)?.code === COMPACTED_CODE;
+}
+
+function storageError(error: unknown): StatusError {
+  if (error instanceof StatusError) return error;
+  const e = error as ServiceError;
+  return errors.unavailable(`storage is unavailable: ${e?.details ?? e?.message ?? String(error)}`);
+}
+
+/** Storage of one resource (a group and plural). */
+export class ResourceStore<T extends StoredObject> {
+  readonly #etcd: EtcdClient;
+  readonly #root: string;
+  readonly #target: Omit<Target, 'name'>;
+  readonly #metrics: Metrics;
+
+  constructor(etcd: EtcdClient, prefix: string, target: Omit<Target, 'name'>, metrics: Metrics = noMetrics) {
+    this.#etcd = etcd;
+    this.#root = `${prefix}${target.group}/${target.resource}/`;
+    this.#target = target;
+    this.#metrics = metrics;
+  }
+
+  /** Prefix of a namespace's objects, or of all of them. */
+  #prefix(namespace?: string): string {
+    return namespace ? `${this.#root}${namespace}/` : this.#root;
+  }
+
+  #key(namespace: string, name: string): string {
+    return `${this.#root}${namespace}/${name}`;
+  }
+
+  async #timed<R>(operation: string, fn: () => Promise<R>): Promise<R> {
+    const began = process.hrtime.bigint();
+    try {
+      return await fn();
+    } catch (error) {
+      throw storageError(error);
+    } finally {
+      this.#metrics.observe(operation, this.#target.resource, Number(process.hrtime.bigint() - began) / 1e9);
+    }
+  }
+
+  async get(namespace: string, name: string): Promise<T> {
+    return this.#timed('get', async () => {
+      const res = await this.#etcd.range({ key: this.#key(namespace, name) });
+      const kv = res.kvs[0];
+      if (!kv) throw errors.notFound({ ...this.#target, name });
+      return decode<T>(kv);
+    });
+  }
+
+  /** Writes a new object; 409 AlreadyExists when the key is taken. */
+  async create(namespace: string, name: string, object: T): Promise<T> {
+    return this.#timed('create', async () => {
+      const key = this.#key(namespace, name);
+      const res = await this.#etcd.txn(
+        [{ key, target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
+        [{ put: { key, value: encode(object) } }],
+      );
+      if (!res.succeeded) throw errors.alreadyExists({ ...this.#target, name });
+      return { ...object, metadata: { ...object.metadata, resourceVersion: String(res.revision) } };
+    });
+  }
+
+  /**
+   * Reads, transforms and writes back an object only if nobody wrote it in between; on a
+   * lost race it re-reads and tries again (the transform decides whether a changed
+   * resourceVersion is a 409 Conflict). Returns the object as stored, or the current one
+   * when the transform changed nothing.
+   */
+  async update(namespace: string, name: string, transform: (current: T) => T | Promise<T>): Promise<T> {
+    return this.#timed('update', async () => {
+      const key = this.#key(namespace, name);
+      for (let attempt = 0; ; attempt++) {
+        const current = await this.#etcd.range({ key });
+        const kv = current.kvs[0];
+        if (!kv) throw errors.notFound({ ...this.#target, name });
+        const before = decode<T>(kv);
+        const after = await transform(structuredClone(before));
+        const value = encode(after);
+        if (value.equals(kv.value)) return before;
+        const res = await this.#etcd.txn(
+          [{ key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
+          [{ put: { key, value } }],
+        );
+        if (res.succeeded)
+          return { ...after, metadata: { ...after.metadata, resourceVersion: String(res.revision) } };
+        if (attempt >= 16)
+          throw errors.conflict({ ...this.#target, name }, 'too many concurrent updates, retry');
+      }
+    });
+  }
+
+  /**
+   * Deletes an object when `check` accepts its current state (preconditions); removes it
+   * only if unchanged since that check. Returns the object as it was, with the deleting
+   * revision as its resourceVersion.
+   */
+  async delete(namespace: string, name: string, check: (current: T) => void = () => undefined): Promise<T> {
+    return this.#timed('delete', async () => {
+      const key = this.#key(namespace, name);
+      for (let attempt = 0; ; attempt++) {
+        const current = await this.#etcd.range({ key });
+        const kv = current.kvs[0];
+        if (!kv) throw errors.notFound({ ...this.#target, name });
+        const before = decode<T>(kv);
+        check(before);
+        const res = await this.#etcd.txn(
+          [{ key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
+          [{ delete: { key } }],
+        );
+        if (res.succeeded) return decode<T>(kv, res.revision);
+        if (attempt >= 16)
+          throw errors.conflict({ ...this.#target, name }, 'too many concurrent updates, retry');
+      }
+    });
+  }
+
+  /** One page of a namespace's (or every namespace's) objects, in key order, from one snapshot. */
+  async list(namespace: string | undefined, options: ListOptions = {}): Promise<ListResult<T>> {
+    return this.#timed('list', async () => {
+      const prefix = this.#prefix(namespace);
+      let revision = options.revision ?? 0;
+      let fromKey: string | undefined;
+      if (options.continue) {
+        const token = decodeContinue(options.continue);
+        revision = token.revision;
+        fromKey = `${prefix}${token.start}`;
+      }
+      const limit = options.limit && options.limit > 0 ? options.limit : 0;
+      let res: Awaited<ReturnType<EtcdClient['range']>>;
+      try {
+        res = await this.#etcd.range({
+          key: prefix,
+          prefix: true,
+          ...(fromKey ? { fromKey } : {}),
+          limit,
+          revision,
+        });
+      } catch (error) {
+        if (!isCompacted(error)) throw error;
+        if (options.continue) {
+          throw errors.expired(
+            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          );
+        }
+        throw errors.expired(`too old resource version: ${revision}`);
+      }
+      const snapshot = revision || res.revision;
+      const items = res.kvs.map((kv) => decode<T>(kv));
+      const result: ListResult<T> = { items, resourceVersion: String(snapshot) };
+      const last = res.kvs.at(-1);
+      if (res.more && last) {
+        // Resume just after the last key: append a zero byte, as kube-apiserver does.
+        result.continue = encodeContinue(snapshot, `${last.key.slice(prefix.length)}\x00`);
+        result.remainingItemCount = res.count - items.length;
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Every change after `revision` under a namespace (or all), in revision order. Progress
+   * notifications arrive as BOOKMARK events carrying only a resourceVersion. `onEnd` gets a
+   * 410 Expired when the revision was compacted, or a 503 when etcd went away.
+   */
+  watch(
+    namespace: string | undefined,
+    revision: number,
+    onEvent: (event: StoreWatchEvent<T>) => void,
+    onEnd: (error: StatusError) => void,
+  ): StoreWatch {
+    const watch = this.#etcd.watch(this.#prefix(namespace), revision + 1, {
+      onEvents: (events) => {
+        for (const e of events) {
+          if (e.type === 'DELETE') {
+            if (e.prevKv) onEvent({ type: 'DELETED', object: decode<T>(e.prevKv, e.kv.modRevision) });
+          } else {
+            const created = e.kv.createRevision === e.kv.modRevision;
+            onEvent({
+              type: created ? 'ADDED' : 'MODIFIED',
+              object: decode<T>(e.kv),
+              ...(!created && e.prevKv ? { previous: decode<T>(e.prevKv) } : {}),
+            });
+          }
+        }
+      },
+      onProgress: (progressRevision) => {
+        onEvent({
+          type: 'BOOKMARK',
+          object: { metadata: { resourceVersion: String(progressRevision) } } as T,
+        });
+      },
+      onEnd: (reason) => {
+        if (reason.compactRevision !== undefined) {
+          onEnd(errors.expired(`too old resource version: ${revision} (${reason.compactRevision})`));
+        } else {
+          onEnd(storageError(reason.error));
+        }
+      },
+    });
+    return { stop: () => watch.cancel() };
+  }
+}

@@ -1,0 +1,245 @@
+// API latency and throughput of ProjectService served by the kubehpc API server through the
+// aggregator, against the same shape served as a CRD by kube-apiserver in the same run and
+// cluster: create, get, list and watch (create-to-event), sequential, over one keep-alive
+// connection each. Prints p50/p99 and ops/s per verb and the ratios (aggregated ÷ CRD
+// latency; < 1 means the aggregated API is faster). Needs the local platform (`npm run up`).
+
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { join } from 'node:path';
+import {
+  PROJECT_SERVICE_SPEC_SCHEMA,
+  PROJECT_SERVICE_STATUS_SCHEMA,
+} from '../../apiserver/src/apis/apps/v1alpha1/schema.ts';
+import { layout } from '../../platform/src/layout.ts';
+import { summarize, writeReport } from '../report.ts';
+
+const l = layout();
+const pki = (f: string) => readFileSync(join(l.pkiDir, f));
+const agent = new Agent({
+  keepAlive: true,
+  maxSockets: 1,
+  ca: pki('ca.crt'),
+  cert: pki('admin.crt'),
+  key: pki('admin.key'),
+});
+const N = Number(process.env.KUBEHPC_BENCH_API_N ?? 200);
+
+function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: l.ports.apiserver,
+        path,
+        method,
+        agent,
+        headers: payload
+          ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
+          : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({
+            status: res.statusCode ?? 0,
+            json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+async function must(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const r = await call(method, path, body);
+  if (r.status >= 300)
+    throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+  return r.json;
+}
+
+const CRD_GROUP = 'bench.kubehpc.dev';
+const CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `projectservices.${CRD_GROUP}` },
+  spec: {
+    group: CRD_GROUP,
+    scope: 'Namespaced',
+    names: {
+      plural: 'projectservices',
+      singular: 'projectservice',
+      kind: 'ProjectService',
+      listKind: 'ProjectServiceList',
+    },
+    versions: [
+      {
+        name: 'v1alpha1',
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: PROJECT_SERVICE_SPEC_SCHEMA, status: PROJECT_SERVICE_STATUS_SCHEMA },
+          },
+        },
+      },
+    ],
+  },
+};
+
+interface Target {
+  name: string;
+  base: (ns: string) => string;
+  apiVersion: string;
+}
+
+const targets: Target[] = [
+  {
+    name: 'aggregated',
+    base: (ns) => `/apis/apps.kubehpc.dev/v1alpha1/namespaces/${ns}/projectservices`,
+    apiVersion: 'apps.kubehpc.dev/v1alpha1',
+  },
+  {
+    name: 'crd',
+    base: (ns) => `/apis/${CRD_GROUP}/v1alpha1/namespaces/${ns}/projectservices`,
+    apiVersion: `${CRD_GROUP}/v1alpha1`,
+  },
+];
+
+const object = (t: Target, name: string) => ({
+  apiVersion: t.apiVersion,
+  kind: 'ProjectService',
+  metadata: { name, labels: { bench: 'api' } },
+  spec: {
+    image: 'registry.example/portal:1.4.2',
+    replicas: 3,
+    ports: [{ name: 'http', port: 8080 }],
+    resources: { cpu: '2', memory: '4Gi' },
+  },
+});
+
+async function timed(n: number, fn: (i: number) => Promise<unknown>) {
+  const samples: number[] = [];
+  const began = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  const s = summarize(samples);
+  return { ...s, opsPerSecond: Number((n / ((performance.now() - began) / 1000)).toFixed(1)) };
+}
+
+/** Create-to-event latency: a watch is open, each create is timed until its ADDED arrives. */
+async function watchLatency(t: Target, ns: string, n: number) {
+  const list = await must('GET', `${t.base(ns)}?limit=1`);
+  const rv = (list.metadata as { resourceVersion: string }).resourceVersion;
+  const waiting = new Map<string, (at: number) => void>();
+  const req = request({
+    host: '127.0.0.1',
+    port: l.ports.apiserver,
+    path: `${t.base(ns)}?watch=true&resourceVersion=${rv}`,
+    method: 'GET',
+    ca: pki('ca.crt'),
+    cert: pki('admin.crt'),
+    key: pki('admin.key'),
+  });
+  await new Promise<void>((resolve, reject) => {
+    req.on('response', (res) => {
+      let buffer = '';
+      res.on('data', (c: Buffer) => {
+        buffer += c.toString();
+        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+          const e = JSON.parse(buffer.slice(0, nl)) as {
+            type: string;
+            object: { metadata: { name: string } };
+          };
+          buffer = buffer.slice(nl + 1);
+          if (e.type === 'ADDED') waiting.get(e.object.metadata.name)?.(performance.now());
+        }
+      });
+      resolve();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `w-${i}`;
+    const arrived = new Promise<number>((resolve) => waiting.set(name, resolve));
+    const t0 = performance.now();
+    await must('POST', t.base(ns), object(t, name));
+    samples.push((await arrived) - t0);
+  }
+  req.destroy();
+  return summarize(samples);
+}
+
+const ns = `bench-api-${randomBytes(3).toString('hex')}`;
+const results: Record<string, Record<string, unknown>> = {};
+await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', CRD);
+try {
+  for (let i = 0; i < 100; i++) {
+    const crd = await must(
+      'GET',
+      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/projectservices.${CRD_GROUP}`,
+    );
+    const conditions =
+      (crd.status as { conditions?: Array<{ type: string; status: string }> })?.conditions ?? [];
+    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // A warm-up round per target, so neither pays for first connections or discovery.
+  for (const t of targets) {
+    await must('POST', t.base(ns), object(t, 'warmup'));
+    await must('GET', `${t.base(ns)}/warmup`);
+  }
+  for (const t of targets) {
+    results[t.name] = {
+      create: await timed(N, (i) => must('POST', t.base(ns), object(t, `o-${i}`))),
+      get: await timed(N, (i) => must('GET', `${t.base(ns)}/o-${i % N}`)),
+      list: await timed(Math.max(10, N / 10), () => must('GET', t.base(ns))),
+      watch: await watchLatency(t, ns, Math.max(20, N / 4)),
+    };
+  }
+} finally {
+  await call('DELETE', `/api/v1/namespaces/${ns}`);
+  await call(
+    'DELETE',
+    `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/projectservices.${CRD_GROUP}`,
+  );
+  agent.destroy();
+}
+
+const ratios: Record<string, unknown> = {};
+for (const verb of ['create', 'get', 'list', 'watch']) {
+  const a = results.aggregated?.[verb] as { p50: number; p99: number; opsPerSecond?: number };
+  const c = results.crd?.[verb] as { p50: number; p99: number; opsPerSecond?: number };
+  ratios[verb] = {
+    p50: Number((a.p50 / c.p50).toFixed(2)),
+    p99: Number((a.p99 / c.p99).toFixed(2)),
+    ...(a.opsPerSecond && c.opsPerSecond
+      ? { throughput: Number((a.opsPerSecond / c.opsPerSecond).toFixed(2)) }
+      : {}),
+  };
+  const fmt = (x: { p50: number; p99: number; opsPerSecond?: number }) =>
+    `p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms${x.opsPerSecond ? `, ${x.opsPerSecond} ops/s` : ''}`;
+  console.log(
+    `${verb.padEnd(6)} aggregated: ${fmt(a)} | CRD: ${fmt(c)} | ratio p50 ${(ratios[verb] as { p50: number }).p50}`,
+  );
+}
+writeReport('apiserver', { objects: N, ...results, ratiosAggregatedOverCrd: ratios });
