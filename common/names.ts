@@ -35,3 +35,51 @@ export const KWOK_NODE_ANNOTATION_VALUE = 'fake';
 
 /** Label naming the simulated hardware class a local-platform node was made from. */
 export const NODE_CLASS_LABEL = 'node.kubehpc.dev/class';
+
+/** Namespace of kubehpc's own in-cluster objects (the API server's Service, its RBAC). */
+export const SYSTEM_NAMESPACE = 'kubehpc-system';
+/** Service the APIServices point at; the API server's serving certificate names it. */
+export const APISERVER_SERVICE = 'kubehpc-apiserver';
+/** Category both kinds belong to, so `kubectl get hpc` lists them together. */
+export const API_CATEGORY = 'hpc';
+/** Key prefix under which the kubehpc API server keeps its objects in etcd. */
+export const ETCD_PREFIX = '/kubehpc/';
+
+/**
+ * Extended resource a pod requests for local disk, in bytes (e.g. `50Gi`). The scheduler
+ * extender manages it (`ignoredByScheduler`), as TopoLVM's extender did with its capacity
+ * resource; kubelets drop extended resources their node does not advertise at admission.
+ */
+export const LOCAL_DISK_RESOURCE = 'kubehpc.dev/local-disk';
+
+/**
+ * Marker extended resource (quantity 1) on pods that need the scheduler extender but request
+ * neither VFs nor local disk (a single-NUMA or core service): kube-scheduler only consults an
+ * extender for pods requesting one of its managed resources. Ignored by the scheduler's own fit.
+ */
+export const PLACEMENT_RESOURCE = 'kubehpc.dev/placement';
+
+/** Pod annotation with a ProjectService's NUMA policy: `SingleNode` or `None` (the default). */
+export const NUMA_POLICY_ANNOTATION = 'kubehpc.dev/numa';
+export const NUMA_POLICY_SINGLE_NODE = 'SingleNode';
+export const NUMA_POLICY_NONE = 'None';
+
+/** Pod label (value `"true"`) marking the pods of a core service ("at most N per node"). */
+export const CORE_SERVICE_LABEL = 'kubehpc.dev/core';
+
+/** Pod label naming the ProjectService a pod belongs to (unique within its namespace). */
+export const SERVICE_LABEL = 'kubehpc.dev/service';
+
+/**
+ * The extended resources the scheduler extender is responsible for, as kube-scheduler's
+ * `managedResources`: the scheduler consults the extender only for pods requesting one, and
+ * leaves the fit check of the `ignoredByScheduler` ones to the extender.
+ */
+export const SCHEDULER_EXTENDER_MANAGED_RESOURCES = [
+  { name: SRIOV_VF_RESOURCE, ignoredByScheduler: false },
+  { name: LOCAL_DISK_RESOURCE, ignoredByScheduler: true },
+  { name: PLACEMENT_RESOURCE, ignoredByScheduler: true },
+] as const;
+
+/** URL path segments (after the extender's urlPrefix) of the extender's verbs. */
+export const SCHEDULER_EXTENDER_VERBS = { filter: 'filter', prioritize: 'prioritize' } as const;

@@ -19,6 +19,9 @@ export interface Ports {
   controllerManager: number;
   scheduler: number;
   kwok: number;
+  schedulerExtender: number;
+  /** The kubehpc aggregated API server (HTTPS). */
+  kubehpcApiserver: number;
 }
 
 export interface Layout {
@@ -58,6 +61,8 @@ export function portsFrom(base: number | undefined): Ports {
       controllerManager: 10257,
       scheduler: 10259,
       kwok: 10247,
+      schedulerExtender: 10262,
+      kubehpcApiserver: 9443,
     };
   }
   return {
@@ -68,6 +73,9 @@ export function portsFrom(base: number | undefined): Ports {
     controllerManager: base + 4,
     scheduler: base + 5,
     kwok: base + 6,
+    // base + 7 … 9 are left for other components; the extender takes the tenth.
+    schedulerExtender: base + 10,
+    kubehpcApiserver: base + 7,
   };
 }
 

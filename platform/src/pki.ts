@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs the polyfill loaded first
 import * as x509 from '@peculiar/x509';
+import { APISERVER_SERVICE, SYSTEM_NAMESPACE } from '../../common/names.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -44,6 +45,11 @@ export const IDENTITIES = {
   kwok: { commonName: 'kubehpc:kwok', organizations: ['system:masters'] },
   frontProxy: { commonName: 'front-proxy-client', organizations: [] },
   apiserverKubeletClient: { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] },
+  /** The scheduler extender's informers; RBAC: manifests/scheduler-extender/clusterrole.yaml. */
+  schedulerExtender: { commonName: 'kubehpc:scheduler-extender', organizations: [] },
+  kubehpcApiserverEtcdClient: { commonName: 'kubehpc-apiserver-etcd-client', organizations: [] },
+  /** How the kubehpc API server calls kube-apiserver (TokenReview, SubjectAccessReview). */
+  kubehpcApiserver: { commonName: 'kubehpc:apiserver', organizations: [] },
 } as const;
 
 const LOOPBACK_NAMES = ['localhost'];
@@ -93,12 +99,20 @@ export function pkiPlan(serviceIp: string): PkiPlan {
       server('controller-manager-serving', 'kube-controller-manager'),
       server('scheduler-serving', 'kube-scheduler'),
       server('kwok-serving', 'kwok'),
+      // The aggregator dials the ExternalName Service, so it verifies this Service DNS name.
+      server('kubehpc-apiserver-serving', APISERVER_SERVICE, [
+        `${APISERVER_SERVICE}.${SYSTEM_NAMESPACE}.svc`,
+        `${APISERVER_SERVICE}.${SYSTEM_NAMESPACE}.svc.cluster.local`,
+      ]),
+      client('kubehpc-apiserver-etcd-client', IDENTITIES.kubehpcApiserverEtcdClient),
+      client('kubehpc-apiserver-client', IDENTITIES.kubehpcApiserver),
       client('apiserver-etcd-client', { commonName: 'kube-apiserver-etcd-client', organizations: [] }),
       client('apiserver-kubelet-client', IDENTITIES.apiserverKubeletClient),
       client('admin', IDENTITIES.admin),
       client('controller-manager', IDENTITIES.controllerManager),
       client('scheduler', IDENTITIES.scheduler),
       client('kwok', IDENTITIES.kwok),
+      client('scheduler-extender', IDENTITIES.schedulerExtender),
       { ...client('front-proxy-client', IDENTITIES.frontProxy), issuer: 'front-proxy-ca' },
     ],
   };

@@ -2,18 +2,13 @@
 // entry points (cli/up.ts, cli/down.ts) and the e2e harness both call these.
 
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { registered, registerLocal } from '../../apiserver/src/cmd/registration.ts';
 import { type Binaries, ensureBinaries } from './binaries.ts';
-import {
-  CLUSTER_NAME,
-  type ComponentSpec,
-  componentSpecs,
-  SERVICE_IP,
-  schedulerConfiguration,
-} from './components/specs.ts';
+import { CLUSTER_NAME, type ComponentSpec, componentSpecs, SERVICE_IP } from './components/specs.ts';
 import { probe, waitUntil } from './health.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { HOST, type Layout } from './layout.ts';
@@ -42,7 +37,7 @@ async function writeKubeconfigs(l: Layout): Promise<void> {
     await writeFile(path, yaml, { mode: 0o600 });
   };
   await write(l.kubeconfig, 'admin', 'admin');
-  for (const who of ['controller-manager', 'scheduler', 'kwok']) {
+  for (const who of ['controller-manager', 'scheduler', 'kwok', 'scheduler-extender']) {
     await write(join(l.configDir, `${who}.kubeconfig`), who, who);
   }
 }
@@ -65,11 +60,23 @@ async function linkBinaries(l: Layout, bin: Binaries): Promise<void> {
   }
 }
 
-/** What a process was started from: binary, flags and the files written for it. */
+/** What a process was started from: binary, flags, the files written for it, its sources. */
 function fingerprint(spec: ComponentSpec): string {
-  return createHash('sha256')
-    .update(JSON.stringify([spec.binary, spec.args, Object.entries(spec.files ?? {}).sort()]))
-    .digest('hex');
+  const hash = createHash('sha256').update(
+    JSON.stringify([spec.binary, spec.args, Object.entries(spec.files ?? {}).sort()]),
+  );
+  for (const dir of spec.sources ?? []) {
+    for (const file of sourceFiles(dir)) hash.update(`${file}\0`).update(readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
 }
 
 export interface PlatformStatus {
@@ -91,10 +98,12 @@ export async function status(l: Layout, specs: ComponentSpec[]): Promise<Platfor
   return result;
 }
 
-/** True when every process this platform recorded is alive (what the e2e harness reuses). */
-export async function isUp(l: Layout): Promise<boolean> {
-  const records = await readRecords(l.runDir);
-  return records.length > 0 && records.every((r) => isRunning(r)) && existsSync(l.kubeconfig);
+/**
+ * True when any process of this platform is alive: someone is using it, so a test run
+ * reuses it (restarting what is missing) and leaves it running afterwards.
+ */
+export async function isInUse(l: Layout): Promise<boolean> {
+  return (await readRecords(l.runDir)).some((r) => isRunning(r));
 }
 
 async function startComponent(l: Layout, spec: ComponentSpec, log: Log): Promise<void> {
@@ -139,6 +148,8 @@ function portOwners(l: Layout): Array<[string, number]> {
     ['kube-controller-manager', p.controllerManager],
     ['kube-scheduler', p.scheduler],
     ['kwok', p.kwok],
+    ['scheduler-extender', p.schedulerExtender],
+    ['kubehpc-apiserver', p.kubehpcApiserver],
   ];
 }
 
@@ -224,6 +235,21 @@ async function waitForDefaultServiceAccount(kc: KubeConfig): Promise<void> {
   );
 }
 
+/**
+ * Registers the kubehpc API server with the aggregation layer — only once it reliably serves
+ * discovery, and rolled back unless the APIServices turn Available (see registerLocal).
+ */
+async function registerKubehpcApiserver(l: Layout, log: Log): Promise<void> {
+  const port = l.ports.kubehpcApiserver;
+  const pki = (file: string) => join(l.pkiDir, file);
+  await registerLocal(
+    adminKubeConfig(l),
+    { port, caBundle: await readFile(pki('ca.crt'), 'utf8') },
+    { port, caFile: pki('ca.crt'), certFile: pki('admin.crt'), keyFile: pki('admin.key') },
+    log,
+  );
+}
+
 export interface UpResult {
   alreadyRunning: boolean;
   nodes: string[];
@@ -248,11 +274,24 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
   const [etcd, apiserver, ...rest] = specs as [ComponentSpec, ComponentSpec, ...ComponentSpec[]];
   await startComponent(l, etcd, log);
   await startComponent(l, apiserver, log);
-  await Promise.all(rest.map((spec) => startComponent(l, spec, log)));
   if (!alreadyRunning) {
+    // What the early components (the scheduler extender's informers) need to become ready.
     const kc = adminKubeConfig(l);
     await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'crds', 'noderesourcetopologies.yaml'));
     await waitForCrd(kc, 'noderesourcetopologies.topology.node.k8s.io');
+    for (const file of ['clusterrole.yaml', 'local-platform-binding.yaml']) {
+      await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'scheduler-extender', file));
+    }
+    // The kubehpc API server reads the authentication config and delegates authz from its start.
+    for (const file of ['rbac.yaml', 'user-roles.yaml']) {
+      await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'apiserver', file));
+    }
+  }
+  for (const spec of rest.filter((s) => s.early)) await startComponent(l, spec, log);
+  await Promise.all(rest.filter((s) => !s.early).map((spec) => startComponent(l, spec, log)));
+  if (!alreadyRunning || !(await registered(adminKubeConfig(l)))) await registerKubehpcApiserver(l, log);
+  if (!alreadyRunning) {
+    const kc = adminKubeConfig(l);
     await ensureNodes(kc, nodes, log);
     await waitForNodesReady(
       kc,

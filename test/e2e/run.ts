@@ -3,11 +3,11 @@
 
 import { spawn } from 'node:child_process';
 import { layout } from '../../platform/src/layout.ts';
-import { down, isUp, up } from '../../platform/src/platform.ts';
+import { down, isInUse, up } from '../../platform/src/platform.ts';
 
 const log = (line: string) => console.log(`e2e: ${line}`);
 const l = layout();
-const reuse = await isUp(l);
+const reuse = await isInUse(l);
 log(reuse ? 'reusing the running local platform' : 'starting the local platform for this run');
 let code = 1;
 try {

@@ -133,6 +133,43 @@ interface Conditions {
   status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
 }
 
+interface Availability {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function availability(client: KubernetesObjectApi, names: string[]): Promise<Availability[]> {
+  return Promise.all(
+    names.map(async (name) => {
+      try {
+        const svc = (await client.read({
+          apiVersion: 'apiregistration.k8s.io/v1',
+          kind: 'APIService',
+          metadata: { name },
+        })) as Conditions;
+        const available = svc.status?.conditions?.find((c) => c.type === 'Available');
+        return {
+          name,
+          ok: available?.status === 'True',
+          detail: `${available?.reason ?? ''} ${available?.message ?? ''}`.trim(),
+        };
+      } catch (error) {
+        return { name, ok: false, detail: String((error as Error).message).slice(0, 200) };
+      }
+    }),
+  );
+}
+
+/** True when every APIService of the server exists and the aggregator calls it Available. */
+export async function registered(kc: KubeConfig): Promise<boolean> {
+  const states = await availability(
+    KubernetesObjectApi.makeApiClient(kc),
+    servedGroupVersions().map(apiServiceName),
+  );
+  return states.every((s) => s.ok);
+}
+
 /**
  * Applies the registration once the server reliably serves discovery, and waits for the
  * aggregator to call every APIService Available; otherwise removes them again and throws.
@@ -157,21 +194,7 @@ export async function registerLocal(
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    const states = await Promise.all(
-      names.map(async (name) => {
-        const svc = (await client.read({
-          apiVersion: 'apiregistration.k8s.io/v1',
-          kind: 'APIService',
-          metadata: { name },
-        })) as Conditions;
-        const available = svc.status?.conditions?.find((c) => c.type === 'Available');
-        return {
-          name,
-          ok: available?.status === 'True',
-          detail: `${available?.reason ?? ''} ${available?.message ?? ''}`.trim(),
-        };
-      }),
-    );
+    const states = await availability(client, names);
     if (states.every((s) => s.ok)) {
       log(`registered APIServices ${names.join(', ')} (Available)`);
       return;

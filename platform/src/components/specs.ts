@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { SCHEDULER_EXTENDER_MANAGED_RESOURCES, SCHEDULER_EXTENDER_VERBS } from '../../../common/names.ts';
 import type { Binaries } from '../binaries.ts';
 import { HOST, type Layout } from '../layout.ts';
 
@@ -26,6 +27,13 @@ export interface ComponentSpec {
   args: string[];
   /** Files written (path → content) before the process starts; a change restarts it. */
   files?: Record<string, string>;
+  /** Source folders of a program run from source (TypeScript): an edit there restarts it. */
+  sources?: string[];
+  /**
+   * Started, and healthy, right after kube-apiserver and before the other components (the
+   * scheduler extender must answer before kube-scheduler's first call).
+   */
+  early?: boolean;
   health: HealthProbe;
 }
 
@@ -91,8 +99,9 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         '--requestheader-extra-headers-prefix=X-Remote-Extra-',
         `--proxy-client-cert-file=${pki('front-proxy-client.crt')}`,
         `--proxy-client-key-file=${pki('front-proxy-client.key')}`,
-        // No kube-proxy runs locally: the aggregator dials Service endpoints itself.
-        '--enable-aggregator-routing=true',
+        // No kube-proxy runs locally. Without aggregator routing, kube-apiserver resolves an
+        // APIService's ExternalName Service to its external name (localhost), all on loopback.
+        '--enable-aggregator-routing=false',
         '--endpoint-reconciler-type=none',
         '--profiling=false',
         '--v=1',
@@ -126,6 +135,22 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         '--v=1',
       ],
       health: { url: `https://${HOST}:${p.controllerManager}/healthz`, asAdmin: false, tls: true },
+    },
+    {
+      name: SCHEDULER_EXTENDER,
+      // A TypeScript program run by the Node that runs `up`; isRunning compares /proc/<pid>/exe.
+      binary: process.execPath,
+      args: [
+        join(l.repoRoot, 'scheduler-extender', 'src', 'main.ts'),
+        `--kubeconfig=${kubeconfig('scheduler-extender')}`,
+        `--host=${HOST}`,
+        `--port=${p.schedulerExtender}`,
+        '--log-level=info',
+      ],
+      sources: [join(l.repoRoot, 'scheduler-extender', 'src'), join(l.repoRoot, 'common')],
+      early: true,
+      // Ready once its informers have synced: the scheduler's first pods see a warm cache.
+      health: { url: `http://${HOST}:${p.schedulerExtender}/readyz`, asAdmin: false, tls: false },
     },
     {
       name: 'kube-scheduler',
@@ -163,10 +188,43 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       ],
       health: { url: `https://${HOST}:${p.kwok}/healthz`, asAdmin: false, tls: true },
     },
+    {
+      name: KUBEHPC_APISERVER,
+      // A TypeScript program run by the Node that runs `up`; isRunning compares /proc/<pid>/exe.
+      binary: process.execPath,
+      args: [
+        join(l.repoRoot, 'apiserver', 'src', 'main.ts'),
+        `--bind-address=${HOST}`,
+        `--secure-port=${p.kubehpcApiserver}`,
+        `--tls-cert-file=${pki('kubehpc-apiserver-serving.crt')}`,
+        `--tls-private-key-file=${pki('kubehpc-apiserver-serving.key')}`,
+        `--etcd-servers=https://${HOST}:${p.etcdClient}`,
+        `--etcd-cafile=${pki('ca.crt')}`,
+        `--etcd-certfile=${pki('kubehpc-apiserver-etcd-client.crt')}`,
+        `--etcd-keyfile=${pki('kubehpc-apiserver-etcd-client.key')}`,
+        `--kube-apiserver=${apiserverUrl}`,
+        `--kube-ca-file=${pki('ca.crt')}`,
+        `--kube-client-cert-file=${pki('kubehpc-apiserver-client.crt')}`,
+        `--kube-client-key-file=${pki('kubehpc-apiserver-client.key')}`,
+      ],
+      sources: [join(l.repoRoot, 'apiserver', 'src'), join(l.repoRoot, 'common')],
+      // Ready once etcd answers and the aggregation layer's authentication config is loaded.
+      health: { url: `https://${HOST}:${p.kubehpcApiserver}/readyz`, asAdmin: false, tls: true },
+    },
   ];
 }
 
-/** KubeSchedulerConfiguration of the local scheduler; later parts add the extender here. */
+/** The kubehpc aggregated API server's component name (and its log and run-record name). */
+export const KUBEHPC_APISERVER = 'kubehpc-apiserver';
+
+export const SCHEDULER_EXTENDER = 'scheduler-extender';
+
+/**
+ * KubeSchedulerConfiguration of the local scheduler, with the kubehpc extender. The extender is
+ * not ignorable: were it skipped while down, single-NUMA pods could land across zones and
+ * local disk (ignored by the scheduler's own fit) would be overcommitted, silently. Pods
+ * requesting none of its managed resources never reach it, so they schedule regardless.
+ */
 export function schedulerConfiguration(l: Layout): Record<string, unknown> {
   return {
     apiVersion: 'kubescheduler.config.k8s.io/v1',
@@ -174,5 +232,18 @@ export function schedulerConfiguration(l: Layout): Record<string, unknown> {
     clientConnection: { kubeconfig: join(l.configDir, 'scheduler.kubeconfig'), qps: 200, burst: 400 },
     leaderElection: { leaderElect: false },
     profiles: [{ schedulerName: 'default-scheduler' }],
+    extenders: [
+      {
+        urlPrefix: `http://${HOST}:${l.ports.schedulerExtender}`,
+        filterVerb: SCHEDULER_EXTENDER_VERBS.filter,
+        prioritizeVerb: SCHEDULER_EXTENDER_VERBS.prioritize,
+        weight: 1,
+        enableHTTPS: false,
+        nodeCacheCapable: true,
+        managedResources: SCHEDULER_EXTENDER_MANAGED_RESOURCES.map((r) => ({ ...r })),
+        ignorable: false,
+        httpTimeout: '5s',
+      },
+    ],
   };
 }

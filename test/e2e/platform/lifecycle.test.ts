@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { ensureBinaries } from '../../../platform/src/binaries.ts';
+import { componentSpecs } from '../../../platform/src/components/specs.ts';
 import { HOST, layout } from '../../../platform/src/layout.ts';
 import { portIsFree } from '../../../platform/src/ports.ts';
 import { isRunning, type ProcessRecord } from '../../../platform/src/supervisor.ts';
@@ -74,13 +76,21 @@ t.test(
     t.match(first.out, /Try next:/);
     t.match(first.out, /npm run down/);
     const started = records();
-    t.same(started.map((r) => r.name).sort(), [
-      'etcd',
-      'kube-apiserver',
-      'kube-controller-manager',
-      'kube-scheduler',
-      'kwok',
-    ]);
+    const components = componentSpecs(
+      other,
+      await ensureBinaries(other.repoRoot, other.cacheDir, () => undefined),
+    );
+    t.same(
+      started.map((r) => r.name).sort(),
+      components.map((s) => s.name).sort(),
+      'every component of the platform runs',
+    );
+    for (const core of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']) {
+      t.ok(
+        started.some((r) => r.name === core),
+        `${core} is one of them`,
+      );
+    }
     t.ok(
       started.every((r) => isRunning(r)),
       'all recorded processes are running',

@@ -1,0 +1,19 @@
+// `npm run bench -- scheduler-extender`: filter latency (500 and 5,000 node names, over
+// HTTP), short-circuit vs exhaustive on a realistic mix, and kube-scheduler throughput on
+// 1,000 kwok nodes with and without the extender in the path (on a platform of its own;
+// KUBEHPC_BENCH_SKIP_CLUSTER=1 skips that part).
+
+import { writeReport } from '../report.ts';
+import { filterLatency, shortCircuitRatio } from './filter.ts';
+import { schedulerThroughput } from './throughput.ts';
+
+const results: Record<string, unknown> = {};
+results.filterLatency = [await filterLatency(500, 500), await filterLatency(5000, 300)];
+console.table(results.filterLatency);
+results.shortCircuit = shortCircuitRatio(5000, 200);
+console.table([results.shortCircuit]);
+if (process.env.KUBEHPC_BENCH_SKIP_CLUSTER !== '1') {
+  results.schedulerThroughput = await schedulerThroughput({ nodes: 1000, pods: 1000 });
+  console.table(results.schedulerThroughput);
+}
+writeReport('scheduler-extender', results);

@@ -1,0 +1,117 @@
+// The extender's HTTP face (fastify): POST /filter and /prioritize in the scheduler's wire
+// format, /healthz, /readyz and /metrics. Bodies are limited in size; every failure
+// answers from the error catalogue and never takes the server down.
+
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { SCHEDULER_EXTENDER_VERBS } from '../../../common/names.ts';
+import { MODES, type Mode } from '../engine/evaluate.ts';
+import type { Extender } from '../engine/extender.ts';
+import type { ExtenderMetrics } from '../ops/metrics.ts';
+import { ArgsError, filterError, filterResultJson, parseArgs, priorityList } from '../wire/args.ts';
+import { classify, ERRORS, type ErrorCode, errorBody } from './errors.ts';
+
+export interface ServerOptions {
+  extender: Extender;
+  metrics: ExtenderMetrics;
+  /** True once the cache has synced: until then /readyz answers 503. */
+  ready: () => boolean;
+  bodyLimitBytes: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const FILTER_PATH = `/${SCHEDULER_EXTENDER_VERBS.filter}`;
+export const PRIORITIZE_PATH = `/${SCHEDULER_EXTENDER_VERBS.prioritize}`;
+
+export function buildServer(options: ServerOptions): FastifyInstance {
+  const { extender, metrics } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes,
+    // A slow or stuck client must not hold a socket forever.
+    requestTimeout: 30_000,
+    // One log line per scheduler call would drown everything else; failures are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  // The protocol is JSON only: anything else is a 415, not a string to misread.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  const fail = (verb: string, code: ErrorCode, detail?: string) => {
+    metrics.requests.inc({ verb, code: String(ERRORS[code].status) });
+    return errorBody(code, detail);
+  };
+
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as { code?: string; statusCode?: number; message?: string };
+    const code = classify(e);
+    if (code === 'INTERNAL') request.log.error({ err: error }, 'extender request failed');
+    const verb = (request.url.split('?')[0] ?? '').replace(/^\//, '');
+    reply.status(ERRORS[code].status).send(fail(verb, code, code === 'INTERNAL' ? undefined : e.message));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody('NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  const modeOf = (query: unknown): Mode | undefined => {
+    const m = (query as { mode?: unknown } | undefined)?.mode;
+    return MODES.find((x) => x === m);
+  };
+
+  app.post(FILTER_PATH, (request, reply) => {
+    const started = process.hrtime.bigint();
+    let args: ReturnType<typeof parseArgs>;
+    try {
+      args = parseArgs(request.body);
+    } catch (error) {
+      if (!(error instanceof ArgsError)) throw error;
+      const body = fail('filter', 'INVALID_ARGS', error.message);
+      return reply.status(400).send({ ...filterError(body.Error), Code: body.Code });
+    }
+    const outcome = extender.filter(args, modeOf(request.query));
+    const body = filterResultJson(args, outcome.passed, outcome.failed, outcome.unresolvable);
+    metrics.requestDuration.observe({ verb: 'filter' }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.requests.inc({ verb: 'filter', code: '200' });
+    request.log.debug(
+      {
+        pod: `${args.pod.metadata?.namespace}/${args.pod.metadata?.name}`,
+        passed: outcome.passed.length,
+        failed: outcome.failed.size,
+        unresolvable: outcome.unresolvable.size,
+      },
+      'filter',
+    );
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
+
+  app.post(PRIORITIZE_PATH, (request, reply) => {
+    const started = process.hrtime.bigint();
+    let args: ReturnType<typeof parseArgs>;
+    try {
+      args = parseArgs(request.body);
+    } catch (error) {
+      if (!(error instanceof ArgsError)) throw error;
+      return reply.status(400).send(fail('prioritize', 'INVALID_ARGS', error.message));
+    }
+    const list = priorityList(extender.prioritize(args));
+    metrics.requestDuration.observe({ verb: 'prioritize' }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.requests.inc({ verb: 'prioritize', code: '200' });
+    return reply.send(list);
+  });
+
+  app.get('/healthz', (_request, reply) => reply.type('text/plain').send('ok'));
+  app.get('/readyz', (_request, reply) => {
+    if (options.ready()) return reply.type('text/plain').send('ok');
+    return reply.status(503).type('text/plain').send('node cache not synced yet');
+  });
+  app.get('/metrics', async (_request, reply) => {
+    metrics.reservationsActive.set(extender.cache.reservations.pods);
+    metrics.cacheNodes.set(extender.cache.nodeCount);
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return app;
+}
