@@ -307,9 +307,13 @@ export interface DownResult {
   busyPorts: string[];
 }
 
-/** Stops every process this platform started (newest first) and checks its ports are free. */
+/** Stops every process this platform started and checks its ports are free. */
 export async function down(l: Layout, log: Log): Promise<DownResult> {
-  const records = (await readRecords(l.runDir)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  // Clients first, then kube-apiserver, then etcd: nothing loses its server while still running.
+  const rank = (name: string) => ['kube-apiserver', 'etcd'].indexOf(name);
+  const records = (await readRecords(l.runDir)).sort(
+    (a, b) => rank(a.name) - rank(b.name) || b.startedAt.localeCompare(a.startedAt),
+  );
   const stopped: string[] = [];
   for (const record of records) {
     const outcome = await stop(l.runDir, record);
