@@ -210,7 +210,6 @@ export async function build(plan: BuildPlan, log: (line: string) => void): Promi
     if (!isBuilt(plan)) throw error;
   }
   log(`built ${plan.name} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${plan.outDir}`);
-  await pruneOtherEntries(plan);
 }
 
 /** Drops the cache entries an earlier pin or recipe of the same build left behind. */
@@ -244,7 +243,10 @@ export async function ensureBinaries(
 ): Promise<Binaries> {
   const plans = await Promise.all(Object.keys(BUILDS).map((name) => planBuild(name, repoRoot, cacheDir)));
   // One at a time: each Go build already uses every core.
-  for (const plan of plans) await build(plan, log);
+  for (const plan of plans) {
+    await build(plan, log);
+    await pruneOtherEntries(plan);
+  }
   const at = (name: string, bin: string) => {
     const plan = plans.find((p) => p.name === name);
     if (!plan) throw new Error(`no build plan ${name}`);
