@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { ETCD_PREFIX } from '../../../common/names.ts';
+import { AUTH_CONFIGMAP, type ConfigMapRef } from '../server/authconfig.ts';
 
 export interface Options {
   bindAddress: string;
@@ -21,6 +22,10 @@ export interface Options {
   kubeClientCertFile?: string;
   kubeClientKeyFile?: string;
   logRequests: boolean;
+  /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK. */
+  watchBookmarkIntervalMs: number;
+  /** Where the aggregation layer publishes its authentication configuration (watched). */
+  authenticationConfigMap: ConfigMapRef;
 }
 
 export class OptionsError extends Error {
@@ -36,6 +41,14 @@ const REQUIRED = [
   'etcd-certfile',
   'etcd-keyfile',
 ] as const;
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** A duration as kube-apiserver's flags write them (`500ms`, `60s`, `2m`), in milliseconds. */
+function durationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  return match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : undefined;
+}
 
 export function parseOptions(argv: string[]): Options {
   let values: Record<string, string | boolean | undefined>;
@@ -59,6 +72,11 @@ export function parseOptions(argv: string[]): Options {
         'kube-client-cert-file': { type: 'string' },
         'kube-client-key-file': { type: 'string' },
         'log-requests': { type: 'boolean', default: false },
+        'watch-bookmark-interval': { type: 'string', default: '60s' },
+        'authentication-config-map': {
+          type: 'string',
+          default: `${AUTH_CONFIGMAP.namespace}/${AUTH_CONFIGMAP.name}`,
+        },
       },
     }));
   } catch (error) {
@@ -76,6 +94,12 @@ export function parseOptions(argv: string[]): Options {
   const prefix = String(values['etcd-prefix']);
   if (!prefix.startsWith('/') || !prefix.endsWith('/'))
     throw new OptionsError('--etcd-prefix must start and end with /');
+  const bookmarkMs = durationMs(String(values['watch-bookmark-interval']));
+  if (bookmarkMs === undefined || bookmarkMs <= 0)
+    throw new OptionsError('--watch-bookmark-interval must be a positive duration such as 500ms, 60s or 2m');
+  const [cmNamespace, cmName, ...rest] = String(values['authentication-config-map']).split('/');
+  if (!cmNamespace || !cmName || rest.length > 0)
+    throw new OptionsError('--authentication-config-map must be <namespace>/<name>');
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const kube = ['kube-apiserver', 'kube-ca-file', 'kube-client-cert-file', 'kube-client-key-file'].filter(
     (k) => str(k),
@@ -105,5 +129,7 @@ export function parseOptions(argv: string[]): Options {
         }
       : {}),
     logRequests: values['log-requests'] === true,
+    watchBookmarkIntervalMs: bookmarkMs,
+    authenticationConfigMap: { namespace: cmNamespace, name: cmName },
   };
 }

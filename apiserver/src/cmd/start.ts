@@ -11,7 +11,7 @@ import { errors } from '../apis/meta/errors.ts';
 import type { TypedObject } from '../apis/meta/types.ts';
 import { type NamespaceCheck, Registry } from '../registry/registry.ts';
 import { STRATEGIES } from '../registry/served.ts';
-import { type AuthConfig, AuthConfigSource } from '../server/authconfig.ts';
+import { type AuthConfig, AuthConfigSource, kubeConfigMapClient } from '../server/authconfig.ts';
 import { authenticateCertificate, withAuthenticatedGroup } from '../server/authn.ts';
 import { SubjectAccessReviewAuthorizer } from '../server/authz.ts';
 import { serverMetrics } from '../server/metrics.ts';
@@ -97,6 +97,7 @@ export async function start(o: Options): Promise<Running> {
           storageMetrics,
         ),
         checkNamespace,
+        { bookmarkIntervalMs: o.watchBookmarkIntervalMs },
       ),
   );
   const tokens = new TokenReviewAuthenticator(kc.makeApiClient(AuthenticationV1Api));
@@ -109,10 +110,14 @@ export async function start(o: Options): Promise<Running> {
   const reloadTls = (c: AuthConfig | undefined) => {
     if (app) (app.server as unknown as Server).setSecureContext({ ...tlsFiles(), ca: caList(c) });
   };
-  const authSource = new AuthConfigSource(core, (config) => {
-    // New CAs must be offered in the TLS handshake too, or clients will not present certificates.
-    reloadTls(config);
-  });
+  const authSource = new AuthConfigSource(
+    kubeConfigMapClient(kc),
+    (config) => {
+      // New CAs must be offered in the TLS handshake too, or clients will not present certificates.
+      reloadTls(config);
+    },
+    { ref: o.authenticationConfigMap },
+  );
   await authSource.refresh();
 
   const authenticate = async (
@@ -169,10 +174,10 @@ export async function start(o: Options): Promise<Running> {
     try {
       const now = `${statSync(o.tlsCertFile).mtimeMs}:${statSync(o.tlsPrivateKeyFile).mtimeMs}`;
       if (now === stamp) return;
-      stamp = now;
       reloadTls(authSource.current);
+      stamp = now;
     } catch {
-      // a half-written renewal: try again next tick
+      // a half-written renewal (certificate and key do not match yet): try again next tick
     }
   }, 10_000);
   certTimer.unref();

@@ -50,6 +50,8 @@ export interface DeleteOptions {
 export interface Written<T> {
   object: T;
   warnings: string[];
+  /** Set when a write that may create (server-side apply) did create the object. */
+  created?: boolean;
 }
 
 export interface Deleted<T> {
@@ -80,6 +82,9 @@ export interface WatchSink<T> {
 /** Checks a namespace may receive new objects (exists, not terminating). */
 export type NamespaceCheck = (namespace: string) => Promise<void>;
 
+/** How often a watch that allows bookmarks gets one, as kube-apiserver's (about a minute). */
+export const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
+
 const FINALIZER_ORPHAN = 'orphan';
 const FINALIZER_FOREGROUND = 'foregroundDeletion';
 
@@ -91,15 +96,18 @@ export class Registry<Spec, Status> {
   readonly strategy: Strategy<Spec, Status>;
   readonly #store: ResourceStore<TypedObject<Spec, Status>>;
   readonly #checkNamespace: NamespaceCheck;
+  readonly #bookmarkIntervalMs: number;
 
   constructor(
     strategy: Strategy<Spec, Status>,
     store: ResourceStore<TypedObject<Spec, Status>>,
     checkNamespace: NamespaceCheck = async () => undefined,
+    options: { bookmarkIntervalMs?: number } = {},
   ) {
     this.strategy = strategy;
     this.#store = store;
     this.#checkNamespace = checkNamespace;
+    this.#bookmarkIntervalMs = options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS;
   }
 
   get #def() {
@@ -229,7 +237,10 @@ export class Registry<Spec, Status> {
       });
   }
 
-  /** The common path of update, patch, status and scale writes. */
+  /**
+   * The common path of update, patch, status and scale writes. A status write keeps spec and
+   * metadata as stored; the others keep status. `subresource` names the write in managedFields.
+   */
   async #write(
     namespace: string,
     name: string,
@@ -239,7 +250,7 @@ export class Registry<Spec, Status> {
       warnings: string[];
       managedFields?: ManagedFieldsEntry[];
     },
-    keep: 'status' | 'spec',
+    subresource: '' | 'status' | 'scale',
   ): Promise<Written<TypedObject<Spec, Status>>> {
     let warnings: string[] = [];
     let dryRunResult: TypedObject<Spec, Status> | undefined;
@@ -266,7 +277,7 @@ export class Registry<Spec, Status> {
         );
       }
       const meta = current.metadata;
-      if (keep === 'status') {
+      if (subresource !== 'status') {
         // A main-resource write: status stays the controller's; metadata follows the request.
         if (current.status === undefined) delete next.status;
         else next.status = current.status;
@@ -310,7 +321,7 @@ export class Registry<Spec, Status> {
           options.fieldManager ?? DEFAULT_MANAGER,
           apiVersionOf(this.#def),
           this.#def.schema,
-          keep === 'spec' ? 'status' : '',
+          subresource,
         );
       validateObject(this.#def, next);
       if (options.dryRun) {
@@ -349,7 +360,7 @@ export class Registry<Spec, Status> {
       name,
       options,
       () => ({ next: structuredClone(decoded.object), warnings: decoded.warnings }),
-      subresource === 'status' ? 'spec' : 'status',
+      subresource,
     );
   }
 
@@ -378,7 +389,7 @@ export class Registry<Spec, Status> {
         const decoded = decode(this.#def, patched, options.fieldValidation);
         return { next: decoded.object, warnings: decoded.warnings };
       },
-      subresource === 'status' ? 'spec' : 'status',
+      subresource,
     );
   }
 
@@ -406,6 +417,9 @@ export class Registry<Spec, Status> {
         `the name of the object (${appliedMeta.name}) does not match the name on the URL (${name})`,
       );
     }
+    // A resourceVersion in the applied configuration is a precondition, as for an update.
+    const precondition = (body as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
+    const requested = typeof precondition === 'string' && precondition !== '' ? precondition : undefined;
     const run = (live: TypedObject<Spec, Status> | undefined) =>
       apply(live, applied, manager, options.force, apiVersionOf(this.#def), this.#def.schema, subresource, {
         group: this.#def.group,
@@ -420,18 +434,26 @@ export class Registry<Spec, Status> {
         (current) => {
           const result = run(current);
           const next = decode(this.#def, result.object, 'Ignore').object;
+          if (requested) next.metadata.resourceVersion = requested;
+          else delete next.metadata.resourceVersion;
           return { next, warnings, managedFields: result.managedFields };
         },
-        subresource === 'status' ? 'spec' : 'status',
+        subresource,
       );
       return written;
     } catch (error) {
       if ((error as StatusError).code !== 404 || subresource === 'status') throw error;
     }
+    if (requested) {
+      throw errors.conflict(
+        this.#target(name),
+        `the object does not exist, so it cannot be at resourceVersion ${requested}`,
+      );
+    }
     const created = run(undefined);
     const object = { ...created.object, metadata: { ...created.object.metadata, name } };
     const result = await this.create(namespace, object, options, created.managedFields);
-    return { object: result.object, warnings };
+    return { object: result.object, warnings, created: true };
   }
 
   #scaleOf(object: TypedObject<Spec, Status>): Scale {
@@ -489,7 +511,7 @@ export class Registry<Spec, Status> {
         else delete next.metadata.resourceVersion;
         return { next, warnings: [] };
       },
-      'status',
+      'scale',
     );
     return this.#scaleOf(written.object);
   }
@@ -581,7 +603,8 @@ export class Registry<Spec, Status> {
   /**
    * Streams changes. Without a resourceVersion (or with "0") the current objects come first
    * as ADDED events, as kube-apiserver does; with one, changes after it, or a 410 Expired
-   * end when etcd has compacted it.
+   * end when etcd has compacted it. With allowWatchBookmarks, a BOOKMARK carrying the current
+   * resourceVersion comes every bookmark interval, so a quiet watch resumes from a recent one.
    */
   async watch(
     namespace: string | undefined,
@@ -636,6 +659,7 @@ export class Registry<Spec, Status> {
         else if (before) sink.event('DELETED', typed(e.object));
       },
       (error) => sink.end(error),
+      options.allowWatchBookmarks ? this.#bookmarkIntervalMs : undefined,
     );
   }
 }

@@ -1,11 +1,11 @@
 // The authentication configuration kube-apiserver publishes for extension API servers in
 // kube-system/extension-apiserver-authentication: the client CA, the front-proxy
 // (requestheader) CA, the proxy's allowed names and the header names. Parsing is pure;
-// AuthConfigSource keeps a current copy by re-reading the ConfigMap periodically, so a CA
-// rotation takes effect without a restart.
+// AuthConfigSource keeps a current copy by watching the ConfigMap, so a CA rotation takes
+// effect without a restart. It must not decide who a request is: that is authn.ts.
 
 import { X509Certificate } from 'node:crypto';
-import type { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, Watch } from '@kubernetes/client-node';
 
 export interface AuthConfig {
   clientCAs: X509Certificate[];
@@ -19,10 +19,15 @@ export interface AuthConfig {
   extraHeaderPrefixes: string[];
 }
 
-export const AUTH_CONFIGMAP = {
+export interface ConfigMapRef {
+  namespace: string;
+  name: string;
+}
+
+export const AUTH_CONFIGMAP: ConfigMapRef = {
   namespace: 'kube-system',
   name: 'extension-apiserver-authentication',
-} as const;
+};
 
 /** Every certificate in a PEM bundle. */
 export function certificates(pem: string): X509Certificate[] {
@@ -56,44 +61,167 @@ export function parseAuthConfig(data: Record<string, string>): AuthConfig {
   };
 }
 
+/** A ConfigMap's content at one resourceVersion. */
+export interface ConfigMapState {
+  data: Record<string, string>;
+  resourceVersion: string;
+}
+
+export type ConfigMapEvent =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; state: ConfigMapState }
+  | { type: 'ERROR'; message: string };
+
+/** The two reads AuthConfigSource needs from kube-apiserver; tests substitute their own. */
+export interface ConfigMapClient {
+  read(ref: ConfigMapRef): Promise<ConfigMapState>;
+  /** Watches one ConfigMap from a resourceVersion; resolves to a function that ends the watch. */
+  watch(
+    ref: ConfigMapRef,
+    resourceVersion: string,
+    onEvent: (event: ConfigMapEvent) => void,
+    onDone: (error?: Error) => void,
+  ): Promise<() => void>;
+}
+
+interface ConfigMapLike {
+  data?: Record<string, string>;
+  metadata?: { resourceVersion?: string };
+  message?: string;
+}
+
+export function kubeConfigMapClient(kc: KubeConfig): ConfigMapClient {
+  const core = kc.makeApiClient(CoreV1Api);
+  const watcher = new Watch(kc);
+  const state = (cm: ConfigMapLike): ConfigMapState => ({
+    data: cm.data ?? {},
+    resourceVersion: cm.metadata?.resourceVersion ?? '',
+  });
+  return {
+    read: async (ref) => state(await core.readNamespacedConfigMap(ref)),
+    watch: async (ref, resourceVersion, onEvent, onDone) => {
+      const controller = await watcher.watch(
+        `/api/v1/namespaces/${ref.namespace}/configmaps`,
+        { fieldSelector: `metadata.name=${ref.name}`, resourceVersion, allowWatchBookmarks: true },
+        (type: string, object: ConfigMapLike) => {
+          if (type === 'ERROR') onEvent({ type, message: object.message ?? 'watch error' });
+          else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' || type === 'BOOKMARK')
+            onEvent({ type, state: state(object) });
+        },
+        (error: unknown) => onDone(error ? (error as Error) : undefined),
+      );
+      return () => controller.abort();
+    },
+  };
+}
+
+/**
+ * The current authentication configuration: read once, then watched. A broken or expired
+ * watch is re-established after a re-read, so no change is missed; the last good
+ * configuration stays in force meanwhile.
+ */
 export class AuthConfigSource {
-  readonly #core: CoreV1Api;
+  readonly #client: ConfigMapClient;
+  readonly #ref: ConfigMapRef;
   readonly #onChange: (config: AuthConfig) => void;
+  readonly #retryMs: number;
   #current: AuthConfig | undefined;
   #fingerprint = '';
-  #timer: NodeJS.Timeout | undefined;
+  #resourceVersion = '';
+  #stopWatch: (() => void) | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #running = false;
   lastError: string | undefined;
 
-  constructor(core: CoreV1Api, onChange: (config: AuthConfig) => void) {
-    this.#core = core;
+  constructor(
+    client: ConfigMapClient,
+    onChange: (config: AuthConfig) => void,
+    options: { ref?: ConfigMapRef; retryMs?: number } = {},
+  ) {
+    this.#client = client;
     this.#onChange = onChange;
+    this.#ref = options.ref ?? AUTH_CONFIGMAP;
+    this.#retryMs = options.retryMs ?? 1_000;
   }
 
   get current(): AuthConfig | undefined {
     return this.#current;
   }
 
+  #describe(): string {
+    return `${this.#ref.namespace}/${this.#ref.name}`;
+  }
+
+  #apply(state: ConfigMapState): void {
+    this.#resourceVersion = state.resourceVersion;
+    const fingerprint = JSON.stringify(state.data);
+    if (fingerprint === this.#fingerprint) return;
+    this.#fingerprint = fingerprint;
+    this.#current = parseAuthConfig(state.data);
+    this.#onChange(this.#current);
+  }
+
   async refresh(): Promise<void> {
     try {
-      const cm = await this.#core.readNamespacedConfigMap(AUTH_CONFIGMAP);
-      const data = cm.data ?? {};
-      const fingerprint = JSON.stringify(data);
+      this.#apply(await this.#client.read(this.#ref));
       this.lastError = undefined;
-      if (fingerprint === this.#fingerprint) return;
-      this.#fingerprint = fingerprint;
-      this.#current = parseAuthConfig(data);
-      this.#onChange(this.#current);
     } catch (error) {
-      this.lastError = `cannot read ${AUTH_CONFIGMAP.namespace}/${AUTH_CONFIGMAP.name}: ${(error as Error).message}`;
+      this.lastError = `cannot read ${this.#describe()}: ${(error as Error).message}`;
     }
   }
 
-  start(intervalMs = 10_000): void {
-    this.#timer = setInterval(() => void this.refresh(), intervalMs);
-    this.#timer.unref();
+  /** Watches for changes until stop(); call after a first refresh(). */
+  start(): void {
+    this.#running = true;
+    void this.#watch();
+  }
+
+  async #watch(): Promise<void> {
+    if (!this.#running) return;
+    if (!this.#resourceVersion || this.lastError) {
+      await this.refresh();
+      if (this.lastError) return this.#again();
+    }
+    let ended = false;
+    const end = (error?: string) => {
+      if (ended) return;
+      ended = true;
+      if (error) this.lastError = `watch of ${this.#describe()}: ${error}`;
+      this.#stopWatch?.();
+      this.#stopWatch = undefined;
+      this.#again();
+    };
+    try {
+      const stop = await this.#client.watch(
+        this.#ref,
+        this.#resourceVersion,
+        (event) => {
+          if (event.type === 'ERROR') {
+            // Typically 410 Gone: the resourceVersion is too old. Re-read, then watch anew.
+            this.#resourceVersion = '';
+            end(event.message);
+          } else if (event.type === 'BOOKMARK') this.#resourceVersion = event.state.resourceVersion;
+          else if (event.type === 'DELETED') this.#resourceVersion = event.state.resourceVersion;
+          else this.#apply(event.state);
+        },
+        (error) => end(error?.message),
+      );
+      if (ended || !this.#running) stop();
+      else this.#stopWatch = stop;
+    } catch (error) {
+      end((error as Error).message);
+    }
+  }
+
+  #again(): void {
+    if (!this.#running) return;
+    this.#retry = setTimeout(() => void this.#watch(), this.#retryMs);
+    this.#retry.unref();
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    this.#running = false;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#stopWatch?.();
+    this.#stopWatch = undefined;
   }
 }

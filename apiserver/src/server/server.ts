@@ -483,7 +483,7 @@ export async function buildServer(
             sub === 'status' ? 'status' : '',
           );
           warn(reply, applied.warnings);
-          return send(reply, 200, applied.object, rep);
+          return send(reply, applied.created ? 201 : 200, applied.object, rep);
         }
         const { type, patch } = readPatchBody(body, request.headers['content-type']);
         const opts = writeOptions(query, request.headers['user-agent']);

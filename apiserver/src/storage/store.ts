@@ -224,15 +224,18 @@ export class ResourceStore<T extends StoredObject> {
 
   /**
    * Every change after `revision` under a namespace (or all), in revision order. Progress
-   * notifications arrive as BOOKMARK events carrying only a resourceVersion. `onEnd` gets a
-   * 410 Expired when the revision was compacted, or a 503 when etcd went away.
+   * notifications arrive as BOOKMARK events carrying only a resourceVersion: on etcd's own
+   * schedule (minutes), and every `progressIntervalMs` when given, by asking etcd for one.
+   * `onEnd` gets a 410 Expired when the revision was compacted, or a 503 when etcd went away.
    */
   watch(
     namespace: string | undefined,
     revision: number,
     onEvent: (event: StoreWatchEvent<T>) => void,
     onEnd: (error: StatusError) => void,
+    progressIntervalMs?: number,
   ): StoreWatch {
+    let timer: NodeJS.Timeout | undefined;
     const watch = this.#etcd.watch(this.#prefix(namespace), revision + 1, {
       onEvents: (events) => {
         for (const e of events) {
@@ -255,6 +258,7 @@ export class ResourceStore<T extends StoredObject> {
         });
       },
       onEnd: (reason) => {
+        clearInterval(timer);
         if (reason.compactRevision !== undefined) {
           onEnd(errors.expired(`too old resource version: ${revision} (${reason.compactRevision})`));
         } else {
@@ -262,6 +266,15 @@ export class ResourceStore<T extends StoredObject> {
         }
       },
     });
-    return { stop: () => watch.cancel() };
+    if (progressIntervalMs) {
+      timer = setInterval(() => watch.requestProgress(), progressIntervalMs);
+      timer.unref();
+    }
+    return {
+      stop: () => {
+        clearInterval(timer);
+        watch.cancel();
+      },
+    };
   }
 }

@@ -478,3 +478,43 @@ t.test('watch: from a resourceVersion, initial events, 410 once compacted', asyn
   t.equal(expired.events[0]?.object.code, 410);
   t.equal(expired.events[0]?.object.reason, 'Expired');
 });
+
+t.test('apply: a resourceVersion in the applied configuration is a precondition', async (t) => {
+  const applyAt = (resourceVersion?: string, replicas = 2) =>
+    call(port, 'PATCH', `${PS_PATH(ns, 'preconditioned')}?fieldManager=ops`, {
+      body: projectService('preconditioned', { replicas }, resourceVersion ? { resourceVersion } : {}),
+      contentType: 'application/apply-patch+yaml',
+    });
+  const absent = await applyAt('1');
+  t.equal(absent.status, 409, 'nothing exists at that resourceVersion');
+  t.equal((await call(port, 'GET', PS_PATH(ns, 'preconditioned'))).status, 404, 'and nothing was created');
+
+  const created = await applyAt();
+  t.equal(created.status, 201);
+  const rv = (created.json.metadata as { resourceVersion: string }).resourceVersion;
+  const current = await applyAt(rv, 3);
+  t.equal(current.status, 200, 'the current resourceVersion passes');
+  const stale = await applyAt(rv, 4);
+  t.equal(stale.status, 409, 'a stale one conflicts');
+  t.equal(stale.json.reason, 'Conflict');
+  const kept = await call(port, 'GET', PS_PATH(ns, 'preconditioned'));
+  t.equal((kept.json.spec as { replicas: number }).replicas, 3, 'the stale apply changed nothing');
+});
+
+t.test('scale writes are owned in managedFields as subresource scale', async (t) => {
+  await call(port, 'POST', PS_PATH(ns), { body: projectService('owned-scale', { replicas: 1 }) });
+  const scaled = await call(port, 'PATCH', `${PS_PATH(ns, 'owned-scale')}/scale?fieldManager=autoscaler`, {
+    body: { spec: { replicas: 6 } },
+    contentType: 'application/merge-patch+json',
+  });
+  t.equal(scaled.status, 200);
+  const object = await call(port, 'GET', PS_PATH(ns, 'owned-scale'));
+  const entries = (object.json.metadata as { managedFields: Array<Record<string, unknown>> }).managedFields;
+  const entry = entries.find((e) => e.manager === 'autoscaler');
+  t.match(entry, {
+    operation: 'Update',
+    subresource: 'scale',
+    apiVersion: 'apps.kubehpc.dev/v1alpha1',
+    fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+  });
+});

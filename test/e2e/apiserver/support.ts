@@ -1,9 +1,12 @@
-// What the API server's e2e tests share: an in-process server on a free port with an etcd
-// key prefix of its own, and an HTTPS client presenting one of the platform's certificates.
+// What the API server's e2e tests share: a server on a free port with an etcd key prefix of
+// its own (in-process, or as a separate process the way replicas run), and an HTTPS client
+// presenting one of the platform's certificates.
 
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parseOptions } from '../../../apiserver/src/cmd/options.ts';
@@ -18,10 +21,10 @@ export interface TestServer {
   prefix: string;
 }
 
-export async function startTestServer(at: { prefix?: string; port?: number } = {}): Promise<TestServer> {
-  const prefix = at.prefix ?? `/kubehpc-e2e/${randomBytes(4).toString('hex')}/`;
-  const options = parseOptions([
-    `--secure-port=${at.port ?? 0}`,
+/** The flags of a server on the platform's etcd and kube-apiserver, with its own key prefix. */
+function serverArgs(prefix: string, port: number, extra: string[] = []): string[] {
+  return [
+    `--secure-port=${port}`,
     `--tls-cert-file=${pki('kubehpc-apiserver-serving.crt')}`,
     `--tls-private-key-file=${pki('kubehpc-apiserver-serving.key')}`,
     `--etcd-servers=https://127.0.0.1:${platform.ports.etcdClient}`,
@@ -33,11 +36,55 @@ export async function startTestServer(at: { prefix?: string; port?: number } = {
     `--kube-ca-file=${pki('ca.crt')}`,
     `--kube-client-cert-file=${pki('kubehpc-apiserver-client.crt')}`,
     `--kube-client-key-file=${pki('kubehpc-apiserver-client.key')}`,
-  ]);
-  const running = await start(options);
+    ...extra,
+  ];
+}
+
+export const freshPrefix = () => `/kubehpc-e2e/${randomBytes(4).toString('hex')}/`;
+
+export async function startTestServer(
+  at: { prefix?: string; port?: number; args?: string[] } = {},
+): Promise<TestServer> {
+  const prefix = at.prefix ?? freshPrefix();
+  const running = await start(parseOptions(serverArgs(prefix, at.port ?? 0, at.args)));
   const address = running.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { running, port, prefix };
+}
+
+export interface ServerProcess {
+  port: number;
+  /** SIGTERM, then wait for the process to exit. */
+  stop(): Promise<void>;
+}
+
+/** A replica as it runs in production: its own process (apiserver/src/main.ts). */
+export async function spawnServer(prefix: string): Promise<ServerProcess> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const child = spawn(process.execPath, ['apiserver/src/main.ts', ...serverArgs(prefix, port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('"msg":"serving"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before serving: ${out}`)));
+  });
+  return {
+    port,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** A client-node KubeConfig for the admin user against a test server. */

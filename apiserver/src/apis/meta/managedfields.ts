@@ -212,7 +212,7 @@ export function updateManagedFields(
   manager: string,
   apiVersion: string,
   schema: Schema,
-  subresource: '' | 'status',
+  subresource: '' | 'status' | 'scale',
   now = new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
 ): ManagedFieldsEntry[] {
   // Every tracked field, main resource and status alike: a status write must keep spec owners.

@@ -66,6 +66,8 @@ export interface WatchHandlers {
 
 export interface Watch {
   cancel(): void;
+  /** Asks etcd for a progress notification now (answered once the watch has caught up). */
+  requestProgress(): void;
 }
 
 /** grpc status code etcd answers with when a revision was compacted (OutOfRange). */
@@ -305,6 +307,9 @@ export class EtcdClient {
       cancel: () => {
         ended = true;
         stream.cancel();
+      },
+      requestProgress: () => {
+        if (!ended) stream.write({ progress_request: {} });
       },
     };
   }

@@ -51,4 +51,19 @@ t.test('options', async (t) => {
     'kube flags go together',
   );
   t.throws(() => parseOptions([...required, '--bogus']), OptionsError);
+  t.same(o.authenticationConfigMap, { namespace: 'kube-system', name: 'extension-apiserver-authentication' });
+  t.same(parseOptions([...required, '--authentication-config-map=test/auth']).authenticationConfigMap, {
+    namespace: 'test',
+    name: 'auth',
+  });
+  t.throws(() => parseOptions([...required, '--authentication-config-map=auth']), OptionsError);
+  t.equal(o.watchBookmarkIntervalMs, 60_000);
+  t.equal(parseOptions([...required, '--watch-bookmark-interval=250ms']).watchBookmarkIntervalMs, 250);
+  t.equal(parseOptions([...required, '--watch-bookmark-interval=2m']).watchBookmarkIntervalMs, 120_000);
+  t.throws(
+    () => parseOptions([...required, '--watch-bookmark-interval=60']),
+    OptionsError,
+    'a unit is required',
+  );
+  t.throws(() => parseOptions([...required, '--watch-bookmark-interval=0s']), OptionsError);
 });
