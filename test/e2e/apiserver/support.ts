@@ -54,8 +54,8 @@ export async function startTestServer(
 
 export interface ServerProcess {
   port: number;
-  /** SIGTERM, then wait for the process to exit. */
-  stop(): Promise<void>;
+  /** SIGTERM, then wait for the process to exit; resolves to its exit code. */
+  stop(): Promise<number | null>;
 }
 
 /** A replica as it runs in production: its own process (apiserver/src/main.ts). */
@@ -69,7 +69,7 @@ export async function spawnServer(prefix: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['apiserver/src/main.ts', ...serverArgs(prefix, port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -82,7 +82,7 @@ export async function spawnServer(prefix: string): Promise<ServerProcess> {
     port,
     stop: async () => {
       child.kill('SIGTERM');
-      await exited;
+      return exited;
     },
   };
 }
@@ -177,6 +177,7 @@ export function openWatch(port: number, path: string, as: Identity = 'admin') {
   const events: Array<{ type: string; object: Record<string, unknown> }> = [];
   let status = 0;
   let ended = false;
+  let endedCleanly = false;
   const req = request(
     {
       host: '127.0.0.1',
@@ -201,6 +202,7 @@ export function openWatch(port: number, path: string, as: Identity = 'admin') {
       });
       res.on('end', () => {
         ended = true;
+        endedCleanly = true;
       });
       res.on('error', () => {
         ended = true;
@@ -215,6 +217,8 @@ export function openWatch(port: number, path: string, as: Identity = 'admin') {
     events,
     status: () => status,
     ended: () => ended,
+    /** The server finished the response (a clean end), rather than the connection breaking. */
+    endedCleanly: () => endedCleanly,
     stop: () => req.destroy(),
   };
 }
