@@ -22,6 +22,8 @@ export interface Ports {
   schedulerExtender: number;
   /** The kubehpc aggregated API server (HTTPS). */
   kubehpcApiserver: number;
+  /** The kubehpc controllers' /healthz, /readyz and /metrics (HTTP). */
+  kubehpcControllers: number;
 }
 
 export interface Layout {
@@ -63,6 +65,7 @@ export function portsFrom(base: number | undefined): Ports {
       kwok: 10247,
       schedulerExtender: 10262,
       kubehpcApiserver: 9443,
+      kubehpcControllers: 10263,
     };
   }
   return {
@@ -73,9 +76,11 @@ export function portsFrom(base: number | undefined): Ports {
     controllerManager: base + 4,
     scheduler: base + 5,
     kwok: base + 6,
-    // base + 7 … 9 are left for other components; the extender takes the tenth.
+    // base + 8 and 9 are left for other components; the extender takes base + 10, the
+    // controllers base + 11.
     schedulerExtender: base + 10,
     kubehpcApiserver: base + 7,
+    kubehpcControllers: base + 11,
   };
 }
 

@@ -50,6 +50,8 @@ export const IDENTITIES = {
   kubehpcApiserverEtcdClient: { commonName: 'kubehpc-apiserver-etcd-client', organizations: [] },
   /** How the kubehpc API server calls kube-apiserver (TokenReview, SubjectAccessReview). */
   kubehpcApiserver: { commonName: 'kubehpc:apiserver', organizations: [] },
+  /** The kubehpc controllers; RBAC: manifests/apiserver/controller-rbac.yaml. */
+  kubehpcControllerManager: { commonName: 'kubehpc:controller-manager', organizations: [] },
 } as const;
 
 const LOOPBACK_NAMES = ['localhost'];
@@ -106,6 +108,7 @@ export function pkiPlan(serviceIp: string): PkiPlan {
       ]),
       client('kubehpc-apiserver-etcd-client', IDENTITIES.kubehpcApiserverEtcdClient),
       client('kubehpc-apiserver-client', IDENTITIES.kubehpcApiserver),
+      client('kubehpc-controller-manager', IDENTITIES.kubehpcControllerManager),
       client('apiserver-etcd-client', { commonName: 'kube-apiserver-etcd-client', organizations: [] }),
       client('apiserver-kubelet-client', IDENTITIES.apiserverKubeletClient),
       client('admin', IDENTITIES.admin),

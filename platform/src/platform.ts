@@ -2,7 +2,7 @@
 // entry points (cli/up.ts, cli/down.ts) and the e2e harness both call these.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
@@ -37,7 +37,13 @@ async function writeKubeconfigs(l: Layout): Promise<void> {
     await writeFile(path, yaml, { mode: 0o600 });
   };
   await write(l.kubeconfig, 'admin', 'admin');
-  for (const who of ['controller-manager', 'scheduler', 'kwok', 'scheduler-extender']) {
+  for (const who of [
+    'controller-manager',
+    'scheduler',
+    'kwok',
+    'scheduler-extender',
+    'kubehpc-controller-manager',
+  ]) {
     await write(join(l.configDir, `${who}.kubeconfig`), who, who);
   }
 }
@@ -71,9 +77,10 @@ function fingerprint(spec: ComponentSpec): string {
   return hash.digest('hex');
 }
 
-function sourceFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
+function sourceFiles(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
@@ -150,6 +157,7 @@ function portOwners(l: Layout): Array<[string, number]> {
     ['kwok', p.kwok],
     ['scheduler-extender', p.schedulerExtender],
     ['kubehpc-apiserver', p.kubehpcApiserver],
+    ['kubehpc-controllers', p.kubehpcControllers],
   ];
 }
 
@@ -283,13 +291,14 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
       await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'scheduler-extender', file));
     }
     // The kubehpc API server reads the authentication config and delegates authz from its start.
-    for (const file of ['rbac.yaml', 'user-roles.yaml']) {
+    for (const file of ['rbac.yaml', 'user-roles.yaml', 'controller-rbac.yaml']) {
       await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'apiserver', file));
     }
   }
   for (const spec of rest.filter((s) => s.early)) await startComponent(l, spec, log);
-  await Promise.all(rest.filter((s) => !s.early).map((spec) => startComponent(l, spec, log)));
+  await Promise.all(rest.filter((s) => !s.early && !s.late).map((spec) => startComponent(l, spec, log)));
   if (!alreadyRunning || !(await registered(adminKubeConfig(l)))) await registerKubehpcApiserver(l, log);
+  await Promise.all(rest.filter((s) => s.late).map((spec) => startComponent(l, spec, log)));
   if (!alreadyRunning) {
     const kc = adminKubeConfig(l);
     await ensureNodes(kc, nodes, log);

@@ -73,6 +73,19 @@ export async function testNamespace(t: Teardown, prefix: string): Promise<string
   });
   t.teardown(async () => {
     await client.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }).catch(() => undefined);
+    // Wait (bounded) until it is gone: its pods hold VFs and disk that later tests schedule on.
+    await eventually(
+      `namespace ${name} to be deleted`,
+      async () => {
+        try {
+          await client.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+          return undefined;
+        } catch (error) {
+          return (error as { code?: number }).code === 404 ? true : undefined;
+        }
+      },
+      120_000,
+    ).catch((error: Error) => console.error(`teardown: ${error.message}`));
   });
   return name;
 }

@@ -3,7 +3,11 @@
 
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { SCHEDULER_EXTENDER_MANAGED_RESOURCES, SCHEDULER_EXTENDER_VERBS } from '../../../common/names.ts';
+import {
+  SCHEDULER_EXTENDER_MANAGED_RESOURCES,
+  SCHEDULER_EXTENDER_VERBS,
+  SYSTEM_NAMESPACE,
+} from '../../../common/names.ts';
 import type { Binaries } from '../binaries.ts';
 import { HOST, type Layout } from '../layout.ts';
 
@@ -27,13 +31,18 @@ export interface ComponentSpec {
   args: string[];
   /** Files written (path → content) before the process starts; a change restarts it. */
   files?: Record<string, string>;
-  /** Source folders of a program run from source (TypeScript): an edit there restarts it. */
+  /** Source folders and files of a program run from source (TypeScript): an edit there restarts it. */
   sources?: string[];
   /**
    * Started, and healthy, right after kube-apiserver and before the other components (the
    * scheduler extender must answer before kube-scheduler's first call).
    */
   early?: boolean;
+  /**
+   * Started once the kubehpc API server is registered with the aggregation layer (the
+   * controllers list ProjectServices through it).
+   */
+  late?: boolean;
   health: HealthProbe;
 }
 
@@ -207,9 +216,35 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         `--kube-client-cert-file=${pki('kubehpc-apiserver-client.crt')}`,
         `--kube-client-key-file=${pki('kubehpc-apiserver-client.key')}`,
       ],
-      sources: [join(l.repoRoot, 'apiserver', 'src'), join(l.repoRoot, 'common')],
+      // Its own code only: an edit to the controllers restarts them, not the API server.
+      sources: [
+        ...['apis', 'storage', 'registry', 'server', 'cmd', 'main.ts'].map((part) =>
+          join(l.repoRoot, 'apiserver', 'src', part),
+        ),
+        join(l.repoRoot, 'common'),
+      ],
       // Ready once etcd answers and the aggregation layer's authentication config is loaded.
       health: { url: `https://${HOST}:${p.kubehpcApiserver}/readyz`, asAdmin: false, tls: true },
+    },
+    {
+      name: KUBEHPC_CONTROLLERS,
+      binary: process.execPath,
+      args: [
+        join(l.repoRoot, 'apiserver', 'src', 'controllers', 'main.ts'),
+        `--kubeconfig=${kubeconfig('kubehpc-controller-manager')}`,
+        `--bind-address=${HOST}`,
+        `--metrics-port=${p.kubehpcControllers}`,
+        `--lease-namespace=${SYSTEM_NAMESPACE}`,
+        '--leader-elect=true',
+      ],
+      sources: [
+        join(l.repoRoot, 'apiserver', 'src', 'controllers'),
+        join(l.repoRoot, 'apiserver', 'src', 'apis'),
+        join(l.repoRoot, 'common'),
+      ],
+      late: true,
+      // Ready once it leads and its informers have synced (or stands by for another leader).
+      health: { url: `http://${HOST}:${p.kubehpcControllers}/readyz`, asAdmin: false, tls: false },
     },
   ];
 }
@@ -218,6 +253,9 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
 export const KUBEHPC_APISERVER = 'kubehpc-apiserver';
 
 export const SCHEDULER_EXTENDER = 'scheduler-extender';
+
+/** The kubehpc controllers (ProjectService) process. */
+export const KUBEHPC_CONTROLLERS = 'kubehpc-controllers';
 
 /**
  * KubeSchedulerConfiguration of the local scheduler, with the kubehpc extender. The extender is

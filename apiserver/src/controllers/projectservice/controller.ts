@@ -1,0 +1,442 @@
+// The ProjectService controller's I/O edge: informers on ProjectServices (through the
+// aggregation layer) and on the children and pods the controller manages, a work queue keyed
+// namespace/name, and the reconcile that ties the pure core together:
+//   render → for each child: drift against the live object → server-side apply (force, under
+//   FIELD_MANAGER) on a new generation or a drift; delete an owned child render no longer
+//   wants; delete and recreate on Replace; a NotOwned one (a name someone else took) stops
+//   every write and is reported as NameConflict → computeStatus → write the status
+//   subresource only when it changed.
+// Events say what was created, updated, repaired or refused. Decisions live in render.ts,
+// drift.ts and status.ts; nothing here decides what a child should look like.
+
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  ListWatch,
+  PatchStrategy,
+  type V1ConfigMap,
+  type V1Deployment,
+  type V1Pod,
+  Watch,
+} from '@kubernetes/client-node';
+import { API_VERSION, APPS_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
+import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
+import { apiFailure, isNamespaceTerminating, isPermanent } from '../errors.ts';
+import type { EventInput, EventRecorder } from '../events.ts';
+import type { ControllerMetrics } from '../metrics.ts';
+import { WorkQueue } from '../queue.ts';
+import { type Drift, drift, driftEvent, type KubeObject } from './drift.ts';
+import { childNames, FIELD_MANAGER, MANAGED_BY } from './identity.ts';
+import { type Children, render } from './render.ts';
+import { type ApplyError, computeStatus } from './status.ts';
+
+const CONTROLLER = 'projectservice';
+const PLURAL = 'projectservices';
+const KIND = 'ProjectService';
+const MANAGED = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
+/** Every service is looked at again this often, whatever happened. */
+const RESYNC_MS = 5 * 60_000;
+
+type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+export interface ControllerOptions {
+  workers: number;
+  events: EventRecorder;
+  metrics: ControllerMetrics;
+  log: Log;
+}
+
+/** The children a ProjectService may have, by the field of `Children` that renders each. */
+const CHILD_KINDS = [
+  { field: 'deployment', apiVersion: 'apps/v1', kind: 'Deployment' },
+  { field: 'service', apiVersion: 'v1', kind: 'Service' },
+  { field: 'configMap', apiVersion: 'v1', kind: 'ConfigMap' },
+] as const;
+type ChildField = (typeof CHILD_KINDS)[number]['field'];
+
+interface ChildHeader {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+}
+
+/** One child: as rendered (none: must not exist), as it lives, and how they differ. */
+interface Plan {
+  child: (typeof CHILD_KINDS)[number];
+  header: ChildHeader;
+  want: Children[ChildField];
+  current: KubernetesObject | undefined;
+  found: Drift | undefined;
+}
+
+/** What realising the plans left: the live children, a refusal, and the Events to record. */
+interface Realised {
+  live: Partial<Record<ChildField, KubernetesObject>>;
+  applyError: ApplyError | undefined;
+  events: EventInput[];
+}
+
+export class ProjectServiceController {
+  readonly #o: ControllerOptions;
+  readonly #objects: KubernetesObjectApi;
+  readonly #custom: CustomObjectsApi;
+  readonly #queue = new WorkQueue();
+  readonly #watch: Watch;
+  readonly #informers: Array<ListWatch<KubernetesObject>> = [];
+  readonly #synced = new Set<string>();
+  readonly #services: ListWatch<ProjectService & KubernetesObject>;
+  readonly #children: Record<ChildField, ListWatch<KubernetesObject>>;
+  readonly #pods: ListWatch<V1Pod>;
+  #resync: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(kc: KubeConfig, options: ControllerOptions) {
+    this.#o = options;
+    this.#objects = KubernetesObjectApi.makeApiClient(kc);
+    this.#custom = kc.makeApiClient(CustomObjectsApi);
+    this.#watch = new Watch(kc);
+    const apps = kc.makeApiClient(AppsV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    this.#services = this.#informer<ProjectService & KubernetesObject>(
+      PLURAL,
+      `/apis/${APPS_GROUP}/${API_VERSION}/${PLURAL}`,
+      () => this.#custom.listClusterCustomObject({ group: APPS_GROUP, version: API_VERSION, plural: PLURAL }),
+      (ps) => this.#enqueue(ps.metadata?.namespace, ps.metadata?.name),
+    );
+    const byOwner = (o: KubernetesObject) => {
+      const owner = o.metadata?.ownerReferences?.find(
+        (r) => r.controller === true && r.kind === KIND && r.apiVersion === `${APPS_GROUP}/${API_VERSION}`,
+      );
+      if (owner) this.#enqueue(o.metadata?.namespace, owner.name);
+    };
+    this.#children = {
+      deployment: this.#informer(
+        'deployments',
+        '/apis/apps/v1/deployments',
+        () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED }),
+        byOwner,
+        MANAGED,
+      ),
+      service: this.#informer(
+        'services',
+        '/api/v1/services',
+        () => core.listServiceForAllNamespaces({ labelSelector: MANAGED }),
+        byOwner,
+        MANAGED,
+      ),
+      configMap: this.#informer(
+        'configmaps',
+        '/api/v1/configmaps',
+        () => core.listConfigMapForAllNamespaces({ labelSelector: MANAGED }),
+        byOwner,
+        MANAGED,
+      ),
+    };
+    this.#pods = this.#informer<V1Pod>(
+      'pods',
+      '/api/v1/pods',
+      () => core.listPodForAllNamespaces({ labelSelector: MANAGED }),
+      (pod) => this.#enqueue(pod.metadata?.namespace, pod.metadata?.labels?.[SERVICE_LABEL]),
+      MANAGED,
+    );
+  }
+
+  /** True once every informer has listed once: reconciles then see the whole picture. */
+  synced(): boolean {
+    return this.#synced.size === this.#informers.length;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.#informers.map((i) => i.start()));
+    for (let i = 0; i < this.#o.workers; i++) void this.#work();
+    this.#resync = setInterval(() => {
+      for (const ps of this.#services.list()) this.#enqueue(ps.metadata?.namespace, ps.metadata?.name);
+    }, RESYNC_MS);
+    this.#resync.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#resync) clearInterval(this.#resync);
+    this.#queue.shutDown();
+    await Promise.all(this.#informers.map((i) => i.stop()));
+  }
+
+  #informer<T extends KubernetesObject>(
+    what: string,
+    path: string,
+    list: () => Promise<KubernetesListObject<T>>,
+    onChange: (o: T) => void,
+    labelSelector?: string,
+  ): ListWatch<T> {
+    const listAndMark = async () => {
+      const result = await list();
+      this.#synced.add(what);
+      return result;
+    };
+    const informer = new ListWatch<T>(path, this.#watch, listAndMark, false, labelSelector);
+    for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, onChange);
+    let delayMs = 1000;
+    informer.on('connect', () => {
+      delayMs = 1000;
+    });
+    informer.on('error', (err: unknown) => {
+      if (this.#stopped) return;
+      this.#o.log('warn', 'informer failed; restarting', {
+        informer: what,
+        err: String(err),
+        retryInMs: delayMs,
+      });
+      setTimeout(() => void informer.start(), delayMs).unref();
+      delayMs = Math.min(delayMs * 2, 30_000);
+    });
+    this.#informers.push(informer as unknown as ListWatch<KubernetesObject>);
+    return informer;
+  }
+
+  #enqueue(namespace: string | undefined, name: string | undefined): void {
+    if (!namespace || !name) return;
+    this.#queue.add(`${namespace}/${name}`);
+    this.#o.metrics.queueDepth.set({ controller: CONTROLLER }, this.#queue.depth);
+  }
+
+  async #work(): Promise<void> {
+    const { metrics, log } = this.#o;
+    for (;;) {
+      const key = await this.#queue.get();
+      if (key === undefined) return;
+      metrics.queueDepth.set({ controller: CONTROLLER }, this.#queue.depth);
+      const end = metrics.duration.startTimer({ controller: CONTROLLER });
+      try {
+        await this.#reconcile(key);
+        this.#queue.forget(key);
+        metrics.reconciles.inc({ controller: CONTROLLER, result: 'success' });
+      } catch (error) {
+        const failure = apiFailure(error);
+        if (failure.code === 409) {
+          metrics.reconciles.inc({ controller: CONTROLLER, result: 'requeue' });
+        } else {
+          metrics.reconciles.inc({ controller: CONTROLLER, result: 'error' });
+          metrics.errors.inc({ controller: CONTROLLER, reason: failure.reason });
+          log('warn', 'reconcile failed; retrying', {
+            key,
+            reason: failure.reason,
+            message: failure.message,
+          });
+        }
+        this.#queue.addRateLimited(key);
+      } finally {
+        end();
+        this.#queue.done(key);
+      }
+    }
+  }
+
+  async #reconcile(key: string): Promise<void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const ps = this.#services.get(name, namespace);
+    // Gone or going: the garbage collector removes the children through their ownerReferences.
+    if (!ps || ps.metadata?.deletionTimestamp) return;
+    const newGeneration = ps.status?.observedGeneration !== ps.metadata?.generation;
+    const plans = await this.#observe(ps);
+    const outcome = await this.#realise(ps, plans, newGeneration);
+    if (outcome === 'abandoned') return;
+    await this.#report(ps, outcome);
+  }
+
+  /**
+   * Each child as rendered and as it lives, with their drift. A child the cache says is out
+   * of sync is read again first: the cache may lag the controller's own last write.
+   */
+  async #observe(ps: ProjectService): Promise<Plan[]> {
+    const namespace = ps.metadata.namespace ?? '';
+    const uid = ps.metadata.uid ?? '';
+    const desired = render(ps);
+    const names = childNames(ps);
+    const childName: Record<ChildField, string> = {
+      deployment: names.deployment,
+      service: names.service,
+      configMap: names.configMap,
+    };
+    const plans: Plan[] = [];
+    for (const child of CHILD_KINDS) {
+      const want = desired[child.field] as Children[ChildField];
+      const header: ChildHeader = {
+        apiVersion: child.apiVersion,
+        kind: child.kind,
+        metadata: { name: childName[child.field], namespace },
+      };
+      let current = this.#children[child.field].get(header.metadata.name, namespace);
+      let found: Drift | undefined;
+      if (want) {
+        found = drift(want as KubeObject, current as KubeObject | undefined, uid);
+        if (found.state !== 'InSync') {
+          current = await this.#read(header);
+          found = drift(want as KubeObject, current as KubeObject | undefined, uid);
+        }
+      }
+      plans.push({ child, header, want, current, found });
+    }
+    return plans;
+  }
+
+  /**
+   * Brings the children to the plans: apply (on a new generation or a drift), delete an owned
+   * child no longer rendered, delete and recreate on Replace. A name taken by someone else
+   * stops every write, so a service is never half-built around a foreign object.
+   */
+  async #realise(ps: ProjectService, plans: Plan[], newGeneration: boolean): Promise<Realised | 'abandoned'> {
+    const uid = ps.metadata.uid ?? '';
+    const result: Realised = { live: {}, applyError: undefined, events: [] };
+    const conflict = plans.find((p) => p.found?.state === 'NotOwned');
+    if (conflict?.found) {
+      const { kind } = conflict.child;
+      const name = conflict.header.metadata.name;
+      const message = driftEvent(kind, name, conflict.found)?.message ?? `${kind} ${name} is not ours`;
+      result.applyError = { reason: 'NameConflict', message };
+      if (newGeneration || ps.status?.phase !== 'Failed') {
+        result.events.push({ type: 'Warning', reason: 'NameConflict', message });
+      }
+      for (const { child, current } of plans) {
+        if (current && isOwnedBy(current, uid)) result.live[child.field] = current;
+      }
+      return result;
+    }
+    for (const { child, header, want, current, found } of plans) {
+      // Stopped (leadership lost) mid-reconcile: write nothing more.
+      if (this.#stopped) return 'abandoned';
+      const name = header.metadata.name;
+      if (!want || !found) {
+        if (current && isOwnedBy(current, uid)) {
+          await this.#delete(header);
+          result.events.push({
+            type: 'Normal',
+            reason: 'Deleted',
+            message: `${child.kind} ${name} is no longer needed; deleted it`,
+          });
+        }
+        continue;
+      }
+      if (found.state === 'InSync' && !newGeneration && current) {
+        result.live[child.field] = current;
+        continue;
+      }
+      if (found.state === 'Replace' && current) await this.#delete(header);
+      try {
+        result.live[child.field] = await this.#objects.patch(
+          want as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+        );
+      } catch (error) {
+        const failure = apiFailure(error);
+        // The namespace controller is deleting the service and its children: leave it be.
+        if (isNamespaceTerminating(failure)) return 'abandoned';
+        if (!isPermanent(failure)) throw error;
+        result.applyError = { reason: failure.reason, message: `${child.kind} ${name}: ${failure.message}` };
+        if (newGeneration || ps.status?.phase !== 'Failed') {
+          result.events.push({ type: 'Warning', reason: 'ApplyFailed', message: result.applyError.message });
+        }
+        continue;
+      }
+      const event = changeEvent(child.kind, name, found, newGeneration);
+      if (event) result.events.push(event);
+    }
+    return result;
+  }
+
+  /** Records the Events, then writes the status subresource if the computed status changed. */
+  async #report(ps: ProjectService, realised: Realised): Promise<void> {
+    const namespace = ps.metadata.namespace ?? '';
+    const name = ps.metadata.name ?? '';
+    const pods = this.#pods.list(namespace).filter((p) => p.metadata?.labels?.[SERVICE_LABEL] === name);
+    const status = computeStatus(
+      ps,
+      {
+        deployment: realised.live.deployment as V1Deployment | undefined,
+        configMap: realised.live.configMap as V1ConfigMap | undefined,
+        pods,
+        applyError: realised.applyError,
+      },
+      new Date(),
+    );
+    const involved = {
+      apiVersion: `${APPS_GROUP}/${API_VERSION}`,
+      kind: KIND,
+      name,
+      namespace,
+      uid: ps.metadata.uid,
+      resourceVersion: ps.metadata.resourceVersion,
+    };
+    await Promise.all(realised.events.map((e) => this.#o.events.record(involved, e)));
+    if (this.#stopped || canonical(status) === canonical(ps.status ?? {})) return;
+    // A 404: deleted since the cache saw it, nothing left to report on. A 409: the next
+    // reconcile computes status again on the newer object.
+    await this.#custom
+      .replaceNamespacedCustomObjectStatus({
+        group: APPS_GROUP,
+        version: API_VERSION,
+        namespace,
+        plural: PLURAL,
+        name,
+        body: { ...ps, apiVersion: `${APPS_GROUP}/${API_VERSION}`, kind: KIND, status },
+      })
+      .catch(notFoundIsFine);
+  }
+
+  async #delete(header: ChildHeader): Promise<void> {
+    await this.#objects
+      .delete(header, undefined, undefined, undefined, undefined, 'Background')
+      .catch(notFoundIsFine);
+  }
+
+  async #read(header: ChildHeader): Promise<KubernetesObject | undefined> {
+    try {
+      return await this.#objects.read(header);
+    } catch (error) {
+      if (apiFailure(error).code === 404) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** What happened to a child, as an Event: Normal for a spec change, Warning for a repaired drift. */
+function changeEvent(
+  kind: string,
+  name: string,
+  found: Drift,
+  newGeneration: boolean,
+): EventInput | undefined {
+  if (!newGeneration) return driftEvent(kind, name, found);
+  if (found.state === 'Missing')
+    return { type: 'Normal', reason: 'Created', message: `created ${kind} ${name}` };
+  if (found.state === 'InSync') return undefined;
+  return { type: 'Normal', reason: 'Updated', message: `updated ${kind} ${name} to the new spec` };
+}
+
+function isOwnedBy(o: KubernetesObject, uid: string): boolean {
+  return o.metadata?.ownerReferences?.some((r) => r.controller === true && r.uid === uid) ?? false;
+}
+
+function notFoundIsFine(error: unknown): void {
+  if (apiFailure(error).code !== 404) throw error;
+}
+
+/** JSON with object keys sorted, so equal statuses compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
