@@ -26,6 +26,9 @@ export const NODE_RESOURCE_TOPOLOGY = {
   kind: 'NodeResourceTopology',
 } as const;
 
+/** Where a ProjectService's local disk (spec.hardware.localDisk) is mounted in its containers. */
+export const DATA_MOUNT_PATH = '/data';
+
 /** Label a namespace carries when it is a kubehpc project. */
 export const PROJECT_LABEL = 'kubehpc.dev/project';
 

@@ -291,7 +291,7 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
       await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'scheduler-extender', file));
     }
     // The kubehpc API server reads the authentication config and delegates authz from its start.
-    for (const file of ['rbac.yaml', 'user-roles.yaml', 'controller-rbac.yaml']) {
+    for (const file of ['rbac.yaml', 'user-roles.yaml', 'project-roles.yaml', 'controller-rbac.yaml']) {
       await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'apiserver', file));
     }
   }

@@ -63,11 +63,14 @@ export function decode<Spec, Status>(
   return { object: object as unknown as TypedObject<Spec, Status>, warnings };
 }
 
-/** Schema, metadata and semantic checks; a 422 Invalid with every cause, or nothing. */
+/**
+ * Schema, metadata and semantic checks: a 422 Invalid with every cause, or the kind's
+ * warnings about the (valid) spec.
+ */
 export function validateObject<Spec, Status>(
   def: KindDefinition<Spec, Status>,
   object: TypedObject<Spec, Status>,
-): void {
+): string[] {
   const causes = validate(def.schema, object);
   causes.push(...validateObjectMeta(object.metadata, def.nameFormat));
   // Semantic rules read typed fields, so they run only on a structurally valid spec.
@@ -77,4 +80,5 @@ export function validateObject<Spec, Status>(
   if (causes.length > 0) {
     throw errors.invalid(def, object.metadata.name ?? object.metadata.generateName ?? '', causes);
   }
+  return def.warnSpec?.(object.spec) ?? [];
 }

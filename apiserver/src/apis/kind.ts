@@ -19,6 +19,8 @@ export interface KindDefinition<Spec = unknown, Status = unknown> {
   /** Syntax of metadata.name (a DNS-1035 label when the name becomes a Service's). */
   nameFormat: (name: string) => string[];
   validateSpec: (spec: Spec) => FieldError[];
+  /** Texts for Warning headers about a valid spec: allowed, but likely not what was meant. */
+  warnSpec?: (spec: Spec) => string[];
   /** Field selectors beyond metadata.name and metadata.namespace: path → value of an object. */
   selectableFields: Record<string, (object: TypedObject<Spec, Status>) => string | undefined>;
 }

@@ -160,7 +160,7 @@ export class Registry<Spec, Status> {
         this.#def.schema,
         '',
       );
-    validateObject(this.#def, object);
+    warnings.push(...validateObject(this.#def, object));
     await this.#checkNamespace(namespace);
     const name = object.metadata.name as string;
     if (options.dryRun) {
@@ -323,7 +323,9 @@ export class Registry<Spec, Status> {
           this.#def.schema,
           subresource,
         );
-      validateObject(this.#def, next);
+      const specWarnings = validateObject(this.#def, next);
+      // A status or scale write leaves the spec as it was; its author is not the spec's.
+      if (subresource === '') warnings = [...warnings, ...specWarnings];
       if (options.dryRun) {
         dryRunResult = {
           ...next,
@@ -453,7 +455,7 @@ export class Registry<Spec, Status> {
     const created = run(undefined);
     const object = { ...created.object, metadata: { ...created.object.metadata, name } };
     const result = await this.create(namespace, object, options, created.managedFields);
-    return { object: result.object, warnings, created: true };
+    return { object: result.object, warnings: [...warnings, ...result.warnings], created: true };
   }
 
   #scaleOf(object: TypedObject<Spec, Status>): Scale {

@@ -21,6 +21,7 @@ import type {
 } from '@kubernetes/client-node';
 import {
   CORE_SERVICE_LABEL,
+  DATA_MOUNT_PATH,
   LOCAL_DISK_RESOURCE,
   NUMA_POLICY_ANNOTATION,
   NUMA_POLICY_SINGLE_NODE,
@@ -33,8 +34,6 @@ import { sortedRecord } from './sorted.ts';
 
 /** Pod-template annotation holding the config's content hash when `onChange: Restart`. */
 export const CONFIG_HASH_ANNOTATION = 'kubehpc.dev/config-hash';
-/** Where the per-replica local disk appears in the container (the API has no field for it). */
-export const DATA_MOUNT_PATH = '/data';
 /**
  * Supplementary group the kubelet gives the data volume and the container's processes, so a
  * non-root process can write to a freshly provisioned (root-owned) filesystem. Any non-zero

@@ -1,7 +1,9 @@
 import t from 'tap';
 import { PROJECT_SERVICE } from '../../../../apiserver/src/apis/apps/v1alpha1/register.ts';
 import type { ProjectService } from '../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
+import { validateProjectServiceSpec } from '../../../../apiserver/src/apis/apps/v1alpha1/validation.ts';
 import { decode, type FieldValidation, validateObject } from '../../../../apiserver/src/apis/decode.ts';
+import { FieldPath } from '../../../../apiserver/src/apis/field.ts';
 import { StatusError } from '../../../../apiserver/src/apis/meta/errors.ts';
 
 function body(spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'portal' }) {
@@ -136,6 +138,40 @@ const invalidCases: Array<[string, Record<string, unknown>, string, string, Reco
     'bad file name',
     { image: 'a', config: { mountPath: '/c', files: { 'a/b': 'x' } } },
     'spec.config.files',
+    'FieldValueInvalid',
+  ],
+  [
+    'file name climbing out of the config directory',
+    { image: 'a', config: { mountPath: '/c', files: { '../etc/passwd': 'x' } } },
+    'spec.config.files',
+    'FieldValueInvalid',
+  ],
+  [
+    'config directory at the root (it would hide the image)',
+    { image: 'a', config: { mountPath: '//', files: {} } },
+    'spec.config.mountPath',
+    'FieldValueInvalid',
+  ],
+  [
+    'config directory where the local disk is mounted',
+    { image: 'a', config: { mountPath: '/data/', files: {} }, hardware: { localDisk: '1Gi' } },
+    'spec.config.mountPath',
+    'FieldValueInvalid',
+  ],
+  [
+    'local disk not a whole number of bytes (it becomes an extended resource)',
+    { image: 'a', hardware: { localDisk: '1500m' } },
+    'spec.hardware.localDisk',
+    'FieldValueInvalid',
+  ],
+  [
+    'health check on a UDP port',
+    {
+      image: 'a',
+      ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+      healthCheck: { tcp: { port: 'dns' } },
+    },
+    'spec.healthCheck.tcp.port',
     'FieldValueInvalid',
   ],
   [
@@ -291,4 +327,72 @@ t.test('envelope errors are 400 BadRequest', async (t) => {
     'does not match the expected kind',
   );
   t.match(failure({ metadata: { name: 'x' }, spec: {} }).message, "Object 'Kind' is missing");
+});
+
+t.test('the config directory and the local disk: what is allowed', async (t) => {
+  t.same(
+    validateProjectServiceSpec({ image: 'a', config: { mountPath: '/data' } }),
+    [],
+    '/data is free without local disk',
+  );
+  t.same(
+    validateProjectServiceSpec({
+      image: 'a',
+      config: { mountPath: '/data/config' },
+      hardware: { localDisk: '1Gi' },
+    }),
+    [],
+    'a directory inside the data mount works',
+  );
+  t.same(
+    validateProjectServiceSpec({ image: 'a', hardware: { localDisk: '1.5Gi' } }),
+    [],
+    '1.5Gi is 1610612736 bytes',
+  );
+});
+
+t.test('the messages of the realisability rules say why', async (t) => {
+  t.match(validateProjectServiceSpec({ image: 'a', hardware: { localDisk: '1500m' } }), [
+    { field: 'spec.hardware.localDisk', message: 'Invalid value: "1500m": must be a whole number of bytes' },
+  ]);
+  t.match(validateProjectServiceSpec({ image: 'a', config: { mountPath: '/' } }), [
+    { field: 'spec.config.mountPath', message: /root directory/ },
+  ]);
+  t.match(
+    validateProjectServiceSpec({
+      image: 'a',
+      ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+      healthCheck: { http: { port: 'dns' } },
+    }),
+    [
+      {
+        field: 'spec.healthCheck.http.port',
+        message: /must name a TCP port: http checks connect over TCP and port dns is UDP/,
+      },
+    ],
+  );
+  t.match(
+    validateProjectServiceSpec({ image: 'a', config: { mountPath: '/' } }, new FieldPath('items[0].spec')),
+    [{ field: 'items[0].spec.config.mountPath' }],
+    'field paths follow a caller-given root',
+  );
+});
+
+t.test('single-NUMA placement without whole CPUs and memory is admitted, with a warning', async (t) => {
+  const warnings = (spec: Record<string, unknown>) => {
+    const { object } = decode(PROJECT_SERVICE, body(spec), 'Strict');
+    return validateObject(PROJECT_SERVICE, object);
+  };
+  t.match(warnings({ image: 'a', hardware: { numa: 'SingleNode' } }), [
+    /without spec.resources.cpu and memory/,
+  ]);
+  t.match(
+    warnings({ image: 'a', hardware: { numa: 'SingleNode' }, resources: { cpu: '1500m', memory: '1Gi' } }),
+    [/1500m is not a whole number of CPUs/],
+  );
+  t.same(
+    warnings({ image: 'a', hardware: { numa: 'SingleNode' }, resources: { cpu: '2', memory: '1Gi' } }),
+    [],
+  );
+  t.same(warnings({ image: 'a' }), [], 'no NUMA request, nothing to warn about');
 });

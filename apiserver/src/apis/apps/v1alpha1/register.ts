@@ -5,7 +5,7 @@ import { dns1035Label } from '../../formats.ts';
 import type { KindDefinition } from '../../kind.ts';
 import { PROJECT_SERVICE_SCHEMA } from './schema.ts';
 import type { ProjectServiceSpec, ProjectServiceStatus } from './types.ts';
-import { validateProjectServiceSpec } from './validation.ts';
+import { projectServiceWarnings, validateProjectServiceSpec } from './validation.ts';
 
 export const PROJECT_SERVICE: KindDefinition<ProjectServiceSpec, ProjectServiceStatus> = {
   group: APPS_GROUP,
@@ -20,6 +20,7 @@ export const PROJECT_SERVICE: KindDefinition<ProjectServiceSpec, ProjectServiceS
   // The name becomes the Deployment's and the Service's, and Service names are DNS-1035 labels.
   nameFormat: dns1035Label,
   validateSpec: (spec) => validateProjectServiceSpec(spec),
+  warnSpec: (spec) => projectServiceWarnings(spec),
   selectableFields: {
     'spec.image': (o) => o.spec.image,
     'status.phase': (o) => o.status?.phase,

@@ -1,7 +1,11 @@
-// The rules of ProjectService a schema cannot state: quantities that must be positive,
-// health checks naming a declared port, unique port numbers, config size. Runs after
-// defaulting and the schema's own checks.
+// The rules of ProjectService a schema cannot state: quantities that must be positive (and
+// local disk whole bytes, as it becomes an extended resource), health checks naming a declared
+// TCP port, unique port numbers, config size and a config directory that hides neither the
+// image nor the local disk. They refuse at admission (422) what the controller could only
+// half-build. Warnings refuse nothing; they become Warning headers. Runs after defaulting and
+// the schema's own checks.
 
+import { DATA_MOUNT_PATH } from '../../../../../common/names.ts';
 import { parseQuantity } from '../../../../../common/quantity.ts';
 import * as field from '../../field.ts';
 import { configKey } from '../../formats.ts';
@@ -10,17 +14,28 @@ import type { ProjectServiceSpec } from './types.ts';
 /** A ConfigMap holds at most 1 MiB; the files become one. */
 export const CONFIG_FILES_MAX_BYTES = 1024 * 1024;
 
+function quantity(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseQuantity(value);
+  } catch {
+    return undefined; // the schema's format check has reported it
+  }
+}
+
 function positiveQuantity(
   path: field.FieldPath,
   value: string | undefined,
   errors: field.FieldError[],
 ): void {
-  if (value === undefined) return;
-  try {
-    if (parseQuantity(value) <= 0) errors.push(field.invalid(path, value, 'must be greater than 0'));
-  } catch {
-    // the schema's format check has reported it
-  }
+  const parsed = quantity(value);
+  if (parsed !== undefined && parsed <= 0) errors.push(field.invalid(path, value, 'must be greater than 0'));
+}
+
+/** `/a//b/` → `/a/b`; `.` segments dropped (the schema already refuses `..`). */
+function normalisePath(p: string): string {
+  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
+  return `/${parts.join('/')}`;
 }
 
 export function validateProjectServiceSpec(
@@ -30,7 +45,15 @@ export function validateProjectServiceSpec(
   const errors: field.FieldError[] = [];
   positiveQuantity(path.child('resources').child('cpu'), spec.resources?.cpu, errors);
   positiveQuantity(path.child('resources').child('memory'), spec.resources?.memory, errors);
-  positiveQuantity(path.child('hardware').child('localDisk'), spec.hardware?.localDisk, errors);
+  const disk = spec.hardware?.localDisk;
+  positiveQuantity(path.child('hardware').child('localDisk'), disk, errors);
+  const diskBytes = quantity(disk);
+  if (diskBytes !== undefined && diskBytes > 0 && !Number.isInteger(diskBytes)) {
+    // It becomes the extended resource kubehpc.dev/local-disk, and extended resources are whole numbers.
+    errors.push(
+      field.invalid(path.child('hardware').child('localDisk'), disk, 'must be a whole number of bytes'),
+    );
+  }
 
   const numbers = new Set<string>();
   for (const [i, port] of (spec.ports ?? []).entries()) {
@@ -50,6 +73,24 @@ export function validateProjectServiceSpec(
     if (bytes > CONFIG_FILES_MAX_BYTES)
       errors.push(field.tooLong(path.child('config').child('files'), CONFIG_FILES_MAX_BYTES));
   }
+  const mountPath = config?.mountPath;
+  if (mountPath !== undefined) {
+    const at = path.child('config').child('mountPath');
+    const normal = normalisePath(mountPath);
+    if (normal === '/') {
+      errors.push(
+        field.invalid(at, mountPath, 'must not be the root directory: the files would hide the image'),
+      );
+    } else if (disk !== undefined && normal === DATA_MOUNT_PATH) {
+      errors.push(
+        field.invalid(
+          at,
+          mountPath,
+          `must differ from ${DATA_MOUNT_PATH}, where spec.hardware.localDisk is mounted`,
+        ),
+      );
+    }
+  }
 
   const check = spec.healthCheck;
   if (check) {
@@ -59,15 +100,41 @@ export function validateProjectServiceSpec(
       errors.push(
         field.invalid(p, kinds === 0 ? 'none' : 'http and tcp', 'must specify exactly one of http or tcp'),
       );
-    const declared = new Set((spec.ports ?? []).map((port) => port.name));
     for (const [kind, probe] of [
       ['http', check.http],
       ['tcp', check.tcp],
     ] as const) {
-      if (probe && !declared.has(probe.port)) {
+      if (!probe) continue;
+      const port = spec.ports?.find((declared) => declared.name === probe.port);
+      if (!port) {
         errors.push(field.invalid(p.child(kind).child('port'), probe.port, 'must name one of spec.ports'));
+      } else if ((port.protocol ?? 'TCP') !== 'TCP') {
+        errors.push(
+          field.invalid(
+            p.child(kind).child('port'),
+            probe.port,
+            `must name a TCP port: ${kind} checks connect over TCP and port ${port.name} is ${port.protocol}`,
+          ),
+        );
       }
     }
   }
   return errors;
+}
+
+/** What is allowed but will not do what its author likely expects; for Warning headers. */
+export function projectServiceWarnings(spec: ProjectServiceSpec): string[] {
+  if (spec.hardware?.numa !== 'SingleNode') return [];
+  const cpu = quantity(spec.resources?.cpu);
+  if (cpu === undefined || spec.resources?.memory === undefined) {
+    return [
+      'spec.hardware.numa: SingleNode without spec.resources.cpu and memory: only VFs are kept on one NUMA node, and the kubelet cannot pin CPUs or memory of a pod that requests none',
+    ];
+  }
+  if (!Number.isInteger(cpu)) {
+    return [
+      `spec.resources.cpu: ${spec.resources?.cpu} is not a whole number of CPUs: the kubelet pins CPUs to a NUMA node only for whole CPUs`,
+    ];
+  }
+  return [];
 }

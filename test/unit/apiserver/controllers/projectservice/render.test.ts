@@ -5,11 +5,11 @@ import {
   CONFIG_HASH_ANNOTATION,
   configHash,
   DATA_FS_GROUP,
-  DATA_MOUNT_PATH,
 } from '../../../../../apiserver/src/controllers/projectservice/pod.ts';
 import { render } from '../../../../../apiserver/src/controllers/projectservice/render.ts';
 import {
   CORE_SERVICE_LABEL,
+  DATA_MOUNT_PATH,
   LOCAL_DISK_RESOURCE,
   NUMA_POLICY_ANNOTATION,
   PLACEMENT_RESOURCE,

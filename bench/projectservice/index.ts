@@ -1,0 +1,192 @@
+// The ProjectService controller end to end on the local platform: time from create to all
+// replicas Ready (status.phase Running and readyReplicas = replicas, as the controller reports
+// it from what really runs) for 1 ProjectService of 3 replicas, and for 100 ProjectServices of
+// 1 replica each created at once; plus reconcile throughput from the controller's /metrics
+// (reconciles/s and mean reconcile duration during the burst) and services made Ready per
+// second. Runs in a namespace of its own, deleted afterwards. Needs `npm run up`.
+// The paper's platform took 67 s per deploy on average.
+
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { join } from 'node:path';
+import { API_VERSION, APPS_GROUP } from '../../common/names.ts';
+import { layout } from '../../platform/src/layout.ts';
+import { summarize, writeReport } from '../report.ts';
+
+const l = layout();
+const pki = (f: string) => readFileSync(join(l.pkiDir, f));
+const agent = new Agent({
+  keepAlive: true,
+  maxSockets: 16,
+  ca: pki('ca.crt'),
+  cert: pki('admin.crt'),
+  key: pki('admin.key'),
+});
+const MANY = Number(process.env.KUBEHPC_BENCH_PS_N ?? 100);
+const TIMEOUT_MS = 600_000;
+const POLL_MS = 100;
+
+function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: l.ports.apiserver,
+        path,
+        method,
+        agent,
+        headers: payload
+          ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
+          : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let json: Record<string, unknown> = {};
+          try {
+            json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          } catch {
+            json = { text };
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+async function must(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const r = await call(method, path, body);
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json;
+}
+
+const psPath = (ns: string) => `/apis/${APPS_GROUP}/${API_VERSION}/namespaces/${ns}/projectservices`;
+
+const projectService = (ns: string, name: string, replicas: number) => ({
+  apiVersion: `${APPS_GROUP}/${API_VERSION}`,
+  kind: 'ProjectService',
+  metadata: { name, namespace: ns },
+  spec: { image: 'registry.example/bench:1', replicas, ports: [{ name: 'http', port: 8080 }] },
+});
+
+interface PS {
+  metadata: { name: string };
+  spec: { replicas: number };
+  status?: { phase?: string; readyReplicas?: number };
+}
+
+/** Creates the services at once and returns each one's create-to-Ready time in ms. */
+async function deploy(
+  ns: string,
+  names: string[],
+  replicas: number,
+): Promise<{ perService: number[]; allMs: number }> {
+  const ready = new Map<string, number>();
+  const start = performance.now();
+  await Promise.all(names.map((n) => must('POST', psPath(ns), projectService(ns, n, replicas))));
+  while (ready.size < names.length) {
+    if (performance.now() - start > TIMEOUT_MS)
+      throw new Error(`only ${ready.size}/${names.length} Ready after ${TIMEOUT_MS} ms`);
+    const list = (await must('GET', psPath(ns))) as { items?: PS[] };
+    const now = performance.now();
+    for (const ps of list.items ?? []) {
+      if (ready.has(ps.metadata.name)) continue;
+      if (ps.status?.phase === 'Running' && ps.status.readyReplicas === ps.spec.replicas)
+        ready.set(ps.metadata.name, now - start);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  const perService = [...ready.values()];
+  return { perService, allMs: Math.max(...perService) };
+}
+
+interface Metrics {
+  reconciles: number;
+  durationSum: number;
+  durationCount: number;
+}
+
+async function metrics(): Promise<Metrics | undefined> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${l.ports.kubehpcControllers}/metrics`)).text();
+    const sum = (re: RegExp) =>
+      text
+        .split('\n')
+        .filter((line) => re.test(line))
+        .reduce((s, line) => s + Number(line.split(' ').pop()), 0);
+    return {
+      reconciles: sum(/^kubehpc_controller_reconcile_total\{controller="projectservice"/),
+      durationSum: sum(/^kubehpc_controller_reconcile_duration_seconds_sum\{controller="projectservice"/),
+      durationCount: sum(/^kubehpc_controller_reconcile_duration_seconds_count\{controller="projectservice"/),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const round = (ms: number) => Math.round(ms);
+const ns = `bench-ps-${randomBytes(3).toString('hex')}`;
+await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+try {
+  // The default ServiceAccount must exist before pods can be created in the namespace.
+  for (let i = 0; i < 200; i++) {
+    if ((await call('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const one = await deploy(ns, ['single'], 3);
+  console.log(`1 ProjectService x 3 replicas: create to all Ready ${round(one.allMs)} ms`);
+
+  const before = await metrics();
+  const names = Array.from({ length: MANY }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
+  const many = await deploy(ns, names, 1);
+  const after = await metrics();
+  const s = summarize(many.perService);
+  const reconciles = before && after ? after.reconciles - before.reconciles : undefined;
+  const reconcileMeanMs =
+    before && after && after.durationCount > before.durationCount
+      ? ((after.durationSum - before.durationSum) / (after.durationCount - before.durationCount)) * 1000
+      : undefined;
+  const results = {
+    single: { replicas: 3, createToAllReadyMs: round(one.allMs) },
+    burst: {
+      services: MANY,
+      replicasEach: 1,
+      createToAllReadyMs: round(many.allMs),
+      perServiceMs: {
+        p50: round(s.p50),
+        p90: round(s.p90),
+        p99: round(s.p99),
+        max: round(s.max),
+        mean: round(s.mean),
+      },
+      servicesReadyPerSecond: Number((MANY / (many.allMs / 1000)).toFixed(1)),
+      reconciles,
+      reconcilesPerSecond:
+        reconciles === undefined ? undefined : Number((reconciles / (many.allMs / 1000)).toFixed(1)),
+      reconcileMeanMs: reconcileMeanMs === undefined ? undefined : Number(reconcileMeanMs.toFixed(1)),
+    },
+    paperAverageDeployMs: 67_000,
+  };
+  console.log(
+    `${MANY} ProjectServices x 1 replica at once: all Ready ${round(many.allMs)} ms; per service p50 ${round(s.p50)} p90 ${round(s.p90)} max ${round(s.max)} ms; ${results.burst.servicesReadyPerSecond} services Ready/s`,
+  );
+  console.log(
+    `controller: ${reconciles ?? '?'} reconciles (${results.burst.reconcilesPerSecond ?? '?'}/s over the burst), mean reconcile ${results.burst.reconcileMeanMs ?? '?'} ms`,
+  );
+  writeReport('projectservice', results);
+} finally {
+  await call('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
+  agent.destroy();
+}
