@@ -5,69 +5,19 @@
 // latency; < 1 means the aggregated API is faster). Needs the local platform (`npm run up`).
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
-import { join } from 'node:path';
+import { request } from 'node:https';
 import {
   PROJECT_SERVICE_SPEC_SCHEMA,
   PROJECT_SERVICE_STATUS_SCHEMA,
 } from '../../apiserver/src/apis/apps/v1alpha1/schema.ts';
 import { layout } from '../../platform/src/layout.ts';
+import { kubeHttp } from '../kube-http.ts';
 import { summarize, writeReport } from '../report.ts';
 
 const l = layout();
-const pki = (f: string) => readFileSync(join(l.pkiDir, f));
-const agent = new Agent({
-  keepAlive: true,
-  maxSockets: 1,
-  ca: pki('ca.crt'),
-  cert: pki('admin.crt'),
-  key: pki('admin.key'),
-});
+const http = kubeHttp(l, 1);
+const { call, must } = http;
 const N = Number(process.env.KUBEHPC_BENCH_API_N ?? 200);
-
-function call(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: l.ports.apiserver,
-        path,
-        method,
-        agent,
-        headers: payload
-          ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({
-            status: res.statusCode ?? 0,
-            json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
-
-async function must(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await call(method, path, body);
-  if (r.status >= 300)
-    throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
-  return r.json;
-}
 
 const CRD_GROUP = 'bench.kubehpc.dev';
 const CRD = {
@@ -153,9 +103,7 @@ async function watchLatency(t: Target, ns: string, n: number) {
     port: l.ports.apiserver,
     path: `${t.base(ns)}?watch=true&resourceVersion=${rv}`,
     method: 'GET',
-    ca: pki('ca.crt'),
-    cert: pki('admin.crt'),
-    key: pki('admin.key'),
+    ...http.tls,
   });
   await new Promise<void>((resolve, reject) => {
     req.on('response', (res) => {
@@ -222,7 +170,7 @@ try {
     'DELETE',
     `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/projectservices.${CRD_GROUP}`,
   );
-  agent.destroy();
+  http.close();
 }
 
 const ratios: Record<string, unknown> = {};

@@ -7,70 +7,17 @@
 // The paper's platform took 67 s per deploy on average.
 
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
-import { join } from 'node:path';
 import { API_VERSION, APPS_GROUP } from '../../common/names.ts';
 import { layout } from '../../platform/src/layout.ts';
+import { kubeHttp } from '../kube-http.ts';
 import { summarize, writeReport } from '../report.ts';
 
 const l = layout();
-const pki = (f: string) => readFileSync(join(l.pkiDir, f));
-const agent = new Agent({
-  keepAlive: true,
-  maxSockets: 16,
-  ca: pki('ca.crt'),
-  cert: pki('admin.crt'),
-  key: pki('admin.key'),
-});
+const http = kubeHttp(l, 16);
+const { call, must } = http;
 const MANY = Number(process.env.KUBEHPC_BENCH_PS_N ?? 100);
 const TIMEOUT_MS = 600_000;
 const POLL_MS = 100;
-
-function call(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: l.ports.apiserver,
-        path,
-        method,
-        agent,
-        headers: payload
-          ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let json: Record<string, unknown> = {};
-          try {
-            json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-          } catch {
-            json = { text };
-          }
-          resolve({ status: res.statusCode ?? 0, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
-
-async function must(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await call(method, path, body);
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
 
 const psPath = (ns: string) => `/apis/${APPS_GROUP}/${API_VERSION}/namespaces/${ns}/projectservices`;
 
@@ -188,5 +135,5 @@ try {
   writeReport('projectservice', results);
 } finally {
   await call('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
-  agent.destroy();
+  http.close();
 }

@@ -1,8 +1,8 @@
 // kubehpc scheduler extender: flags, wiring (informers → node cache → engine → HTTP), and
 // graceful shutdown. Run: node scheduler-extender/src/main.ts --kubeconfig=<file> --port=<n>
 
-import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { parseFlags } from '../../common/flags.ts';
 import { startInformers } from './cache/informers.ts';
 import { NodeCache } from './cache/node-cache.ts';
 import { MODES, type Mode } from './engine/evaluate.ts';
@@ -20,48 +20,22 @@ const USAGE = `usage: node scheduler-extender/src/main.ts [flags]
   --max-body-bytes=<n>         request body limit (default 8388608)
   --log-level=<level>          fatal | error | warn | info | debug (default info)`;
 
-function fatal(message: string): never {
-  console.error(`scheduler-extender: ${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-function integer(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) fatal(`--${name} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
-}
-
-let flags: Record<string, string | boolean | undefined>;
-try {
-  flags = parseArgs({
-    options: {
-      kubeconfig: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      mode: { type: 'string' },
-      'reservation-ttl': { type: 'string' },
-      'max-core-services': { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  fatal((error as Error).message);
-}
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const str = (name: string) => flags[name] as string | undefined;
-const mode = (str('mode') ?? 'short-circuit') as Mode;
-if (!MODES.includes(mode)) fatal(`--mode must be one of ${MODES.join(', ')}`);
-const port = integer('port', str('port'), 10262, 1);
-const ttlSeconds = integer('reservation-ttl', str('reservation-ttl'), 30, 1);
-const maxCoreServices = integer('max-core-services', str('max-core-services'), 2, 0);
-const bodyLimitBytes = integer('max-body-bytes', str('max-body-bytes'), 8 * 1024 * 1024, 1024);
+const flags = parseFlags('scheduler-extender', USAGE, [
+  'kubeconfig',
+  'host',
+  'port',
+  'mode',
+  'reservation-ttl',
+  'max-core-services',
+  'max-body-bytes',
+  'log-level',
+]);
+const str = flags.string;
+const mode: Mode = flags.oneOf('mode', MODES, 'short-circuit');
+const port = flags.integer('port', 10262, 1);
+const ttlSeconds = flags.integer('reservation-ttl', 30, 1);
+const maxCoreServices = flags.integer('max-core-services', 2, 0);
+const bodyLimitBytes = flags.integer('max-body-bytes', 8 * 1024 * 1024, 1024);
 
 const kc = new KubeConfig();
 const kubeconfig = str('kubeconfig');

@@ -6,8 +6,8 @@
 
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { parseFlags } from '../../../common/flags.ts';
 import { SYSTEM_NAMESPACE } from '../../../common/names.ts';
 import { EventRecorder } from './events.ts';
 import { LeaderElector } from './leader.ts';
@@ -31,44 +31,18 @@ function log(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...extra })}\n`);
 }
 
-function fatal(message: string): never {
-  console.error(`kubehpc-controllers: ${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-function integer(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) fatal(`--${name} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
-}
-
-let flags: Record<string, string | boolean | undefined>;
-try {
-  flags = parseArgs({
-    options: {
-      kubeconfig: { type: 'string' },
-      'bind-address': { type: 'string' },
-      'metrics-port': { type: 'string' },
-      'leader-elect': { type: 'string' },
-      'lease-namespace': { type: 'string' },
-      workers: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  fatal((error as Error).message);
-}
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const str = (name: string) => flags[name] as string | undefined;
-const leaderElect = str('leader-elect') ?? 'true';
-if (leaderElect !== 'true' && leaderElect !== 'false') fatal('--leader-elect must be true or false');
-const port = integer('metrics-port', str('metrics-port'), 10263, 1);
-const workers = integer('workers', str('workers'), 4, 1);
+const flags = parseFlags('kubehpc-controllers', USAGE, [
+  'kubeconfig',
+  'bind-address',
+  'metrics-port',
+  'leader-elect',
+  'lease-namespace',
+  'workers',
+]);
+const str = flags.string;
+const leaderElect = flags.oneOf('leader-elect', ['true', 'false'], 'true');
+const port = flags.integer('metrics-port', 10263, 1);
+const workers = flags.integer('workers', 4, 1);
 const identity = `${hostname()}_${process.pid}`;
 
 const kc = new KubeConfig();
