@@ -166,3 +166,20 @@ export function workspace(t: Teardown, config: string): Workspace {
   writeFileSync(configPath, config);
   return { root, kubeletDir, sysfs, configPath, writeConfig: (text) => writeFileSync(configPath, text) };
 }
+
+/** The plugin's flags for a workspace (fast polling for tests), plus any extra ones. */
+export function pluginArgs(ws: Workspace, nodeName: string, extra: string[] = []): string[] {
+  return [
+    '--sysfs-root',
+    ws.sysfs.root,
+    '--config',
+    ws.configPath,
+    '--kubelet-dir',
+    ws.kubeletDir,
+    '--node-name',
+    nodeName,
+    '--poll-interval',
+    '100',
+    ...extra,
+  ];
+}

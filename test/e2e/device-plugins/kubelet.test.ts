@@ -9,7 +9,14 @@ import t from 'tap';
 import { SRIOV_VF_RESOURCE } from '../../../common/names.ts';
 import { eventually } from '../../support/cluster.ts';
 import { DOWN_PF, INTEL_PF, MELLANOX_PF, vfAddress } from '../../unit/device-plugins/fake-sysfs.ts';
-import { KubeletPeer, type PeerResource, startPlugin, type Teardown, workspace } from './harness.ts';
+import {
+  KubeletPeer,
+  type PeerResource,
+  pluginArgs,
+  startPlugin,
+  type Teardown,
+  workspace,
+} from './harness.ts';
 
 const CONFIG = `
 pools:
@@ -22,19 +29,7 @@ pools:
 async function setup(t: Teardown) {
   const ws = workspace(t, CONFIG);
   const peer = await KubeletPeer.start(t, ws.kubeletDir);
-  const plugin = await startPlugin(t, [
-    '--sysfs-root',
-    ws.sysfs.root,
-    '--config',
-    ws.configPath,
-    '--kubelet-dir',
-    ws.kubeletDir,
-    '--node-name',
-    'e2e-node',
-    '--no-topology',
-    '--poll-interval',
-    '100',
-  ]);
+  const plugin = await startPlugin(t, pluginArgs(ws, 'e2e-node', ['--no-topology']));
   const registered = await eventually('the pool to reach the kubelet peer', async () => {
     const r = await peer.resource(SRIOV_VF_RESOURCE);
     return r && r.devices.length > 0 ? r : undefined;
@@ -186,19 +181,7 @@ t.test('a vanished plugin socket is served and registered again', async (t) => {
 
 t.test('a plugin started before the kubelet registers once the kubelet comes up', async (t) => {
   const ws = workspace(t, CONFIG);
-  const plugin = await startPlugin(t, [
-    '--sysfs-root',
-    ws.sysfs.root,
-    '--config',
-    ws.configPath,
-    '--kubelet-dir',
-    ws.kubeletDir,
-    '--node-name',
-    'e2e-node',
-    '--no-topology',
-    '--poll-interval',
-    '100',
-  ]);
+  const plugin = await startPlugin(t, pluginArgs(ws, 'e2e-node', ['--no-topology']));
   t.equal((await fetch(`${plugin.opsUrl}/healthz`)).status, 503, 'not ready without a kubelet');
   const peer = await KubeletPeer.start(t, ws.kubeletDir);
   const registered = await seen(peer, 'registration with the late kubelet', (r) => r.devices.length === 10);

@@ -6,7 +6,7 @@ import t from 'tap';
 import { NODE_RESOURCE_TOPOLOGY, SRIOV_VF_RESOURCE } from '../../../common/names.ts';
 import { adminKubeConfig, eventually, objects, platform } from '../../support/cluster.ts';
 import { INTEL_PF } from '../../unit/device-plugins/fake-sysfs.ts';
-import { startPlugin, workspace } from './harness.ts';
+import { pluginArgs, startPlugin, workspace } from './harness.ts';
 
 interface Zone {
   name: string;
@@ -29,22 +29,10 @@ t.test('publishes one zone per NUMA node with CPUs, memory and VFs, kept current
   };
   const client = objects();
   const ws = workspace(t, CONFIG);
-  const plugin = await startPlugin(t, [
-    '--sysfs-root',
-    ws.sysfs.root,
-    '--config',
-    ws.configPath,
-    '--kubelet-dir',
-    ws.kubeletDir,
-    '--node-name',
-    nodeName,
-    '--kubeconfig',
-    platform.kubeconfig,
-    '--poll-interval',
-    '100',
-    '--topology-resync',
-    '1',
-  ]);
+  const plugin = await startPlugin(
+    t,
+    pluginArgs(ws, nodeName, ['--kubeconfig', platform.kubeconfig, '--topology-resync', '1']),
+  );
   // Stop the plugin before deleting its object, or a resync could write it again.
   t.teardown(async () => {
     await plugin.stop();
