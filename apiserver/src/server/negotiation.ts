@@ -3,6 +3,7 @@
 // discovery document), and how to read a request body by its Content-Type. Pure.
 
 import { parse as parseYaml } from 'yaml';
+import { checkDepth } from '../apis/depth.ts';
 import { errors } from '../apis/meta/errors.ts';
 import type { PatchType } from '../registry/registry.ts';
 
@@ -58,7 +59,7 @@ export function negotiate(accept: string | undefined, allowed: readonly As[]): R
     if (!json && !yaml) continue;
     const as = range.params.as;
     if (as === undefined) return { format: yaml ? 'yaml' : 'json' };
-    const variant = VARIANTS[as];
+    const variant = Object.hasOwn(VARIANTS, as) ? VARIANTS[as] : undefined;
     if (
       variant &&
       allowed.includes(as as As) &&
@@ -83,8 +84,7 @@ const PATCH_TYPES: Record<string, PatchType> = {
 
 export const PATCH_MEDIA_TYPES = [...Object.keys(PATCH_TYPES), 'application/apply-patch+yaml'];
 
-function parseDocument(body: Buffer, type: string): unknown {
-  const text = body.toString('utf8');
+function parseText(text: string, type: string): unknown {
   if (type.endsWith('yaml')) {
     try {
       return parseYaml(text);
@@ -97,6 +97,13 @@ function parseDocument(body: Buffer, type: string): unknown {
   } catch (error) {
     throw errors.badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
   }
+}
+
+/** A parsed body, refused (400) when it nests deeper than any walk of it may recurse. */
+function parseDocument(body: Buffer, type: string): unknown {
+  const value = parseText(body.toString('utf8'), type);
+  checkDepth(value);
+  return value;
 }
 
 /** The object in a create/update body (JSON or YAML). */
@@ -121,7 +128,7 @@ export function readPatchBody(
   contentType: string | undefined,
 ): { type: PatchType; patch: unknown } {
   const type = mediaType(contentType);
-  const patchType = PATCH_TYPES[type];
+  const patchType = Object.hasOwn(PATCH_TYPES, type) ? PATCH_TYPES[type] : undefined;
   if (!patchType) throw errors.unsupportedMediaType(type, PATCH_MEDIA_TYPES);
   if (!body || body.length === 0) throw errors.badRequest('the request body is empty');
   return { type: patchType, patch: parseDocument(body, type) };
