@@ -135,6 +135,11 @@ function listOptions(query: Query): ListOptions {
   const limit = query.limit === undefined ? undefined : Number(query.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0))
     throw errors.badRequest(`invalid limit: ${query.limit}`);
+  const timeout = query.timeoutSeconds === undefined ? undefined : Number(query.timeoutSeconds);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0))
+    throw errors.badRequest(
+      `invalid timeoutSeconds: ${query.timeoutSeconds}: must be a non-negative integer`,
+    );
   return {
     ...(limit ? { limit } : {}),
     ...(query.continue ? { continue: query.continue } : {}),
