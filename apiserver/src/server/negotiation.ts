@@ -6,11 +6,13 @@ import { parse as parseYaml } from 'yaml';
 import { checkDepth } from '../apis/depth.ts';
 import { errors } from '../apis/meta/errors.ts';
 import type { PatchType } from '../registry/registry.ts';
+import { decodeScale, PROTOBUF_MEDIA_TYPE } from './protobuf.ts';
 
 export type As = 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList' | 'APIGroupDiscoveryList';
 
 export interface Representation {
-  format: 'json' | 'yaml';
+  /** protobuf only where the endpoint offers it (the scale subresource: protobuf.ts). */
+  format: 'json' | 'yaml' | 'protobuf';
   as?: As;
 }
 
@@ -51,9 +53,15 @@ const VARIANTS: Record<string, { g: string; v: string }> = {
  * The first acceptable representation in the client's order; `allowed` lists the `as=`
  * variants the endpoint can produce. 406 NotAcceptable when nothing fits.
  */
-export function negotiate(accept: string | undefined, allowed: readonly As[]): Representation {
+export function negotiate(
+  accept: string | undefined,
+  allowed: readonly As[],
+  options: { protobuf?: boolean } = {},
+): Representation {
   if (!accept || accept.trim() === '') return { format: 'json' };
   for (const range of mediaRanges(accept)) {
+    if (options.protobuf && range.type === PROTOBUF_MEDIA_TYPE && range.params.as === undefined)
+      return { format: 'protobuf' };
     const json = ['application/json', 'application/*', '*/*'].includes(range.type);
     const yaml = range.type === 'application/yaml';
     if (!json && !yaml) continue;
@@ -114,6 +122,12 @@ export function readObjectBody(body: Buffer | undefined, contentType: string | u
   }
   if (!body || body.length === 0) throw errors.badRequest('the request body is empty');
   return parseDocument(body, type);
+}
+
+/** The Scale in a scale subresource write: JSON, YAML or Kubernetes protobuf. */
+export function readScaleBody(body: Buffer | undefined, contentType: string | undefined): unknown {
+  if (mediaType(contentType) === PROTOBUF_MEDIA_TYPE) return decodeScale(body);
+  return readObjectBody(body, contentType);
 }
 
 /** The apply configuration of a server-side apply (application/apply-patch+yaml, YAML or JSON). */
