@@ -5,11 +5,12 @@ import { createLogger } from '../../common/log.ts';
 import { OptionsError, parseOptions } from './cmd/options.ts';
 import { start } from './cmd/start.ts';
 
-const log = createLogger({ component: 'kubehpc-apiserver' });
+let log = createLogger({ component: 'kubehpc-apiserver' });
 
 try {
   const options = parseOptions(process.argv.slice(2));
-  const running = await start(options);
+  log = createLogger({ component: 'kubehpc-apiserver', level: options.logLevel });
+  const running = await start(options, log);
   log.info({ url: running.url }, 'serving');
   let stopping = false;
   const shutdown = async (signal: string) => {

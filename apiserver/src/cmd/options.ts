@@ -1,8 +1,9 @@
 // Command-line options of the API server, named like kube-apiserver's where they mean the
 // same thing. Parsing is pure; a bad flag is an OptionsError with a usage hint.
 
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../../../common/duration.ts';
+import { type Flags, readFlags } from '../../../common/flags.ts';
+import { LOG_LEVELS, type LogLevel } from '../../../common/log.ts';
 import { ETCD_PREFIX } from '../../../common/names.ts';
 import { AUTH_CONFIGMAP, type ConfigMapRef } from '../server/authconfig.ts';
 
@@ -23,6 +24,7 @@ export interface Options {
   kubeClientCertFile?: string;
   kubeClientKeyFile?: string;
   logRequests: boolean;
+  logLevel: LogLevel;
   /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK. */
   watchBookmarkIntervalMs: number;
   /** Where the aggregation layer publishes its authentication configuration (watched). */
@@ -49,38 +51,47 @@ function durationMs(text: string): number | undefined {
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
+const STRING_FLAGS = [
+  'bind-address',
+  'secure-port',
+  'tls-cert-file',
+  'tls-private-key-file',
+  'etcd-servers',
+  'etcd-cafile',
+  'etcd-certfile',
+  'etcd-keyfile',
+  'etcd-prefix',
+  'kubeconfig',
+  'kube-apiserver',
+  'kube-ca-file',
+  'kube-client-cert-file',
+  'kube-client-key-file',
+  'watch-bookmark-interval',
+  'authentication-config-map',
+  'log-level',
+] as const;
+
+const DEFAULTS: Partial<Record<(typeof STRING_FLAGS)[number], string>> = {
+  'bind-address': '127.0.0.1',
+  'etcd-prefix': ETCD_PREFIX,
+  'watch-bookmark-interval': '60s',
+  'authentication-config-map': `${AUTH_CONFIGMAP.namespace}/${AUTH_CONFIGMAP.name}`,
+  'log-level': 'info',
+};
+
 export function parseOptions(argv: string[]): Options {
-  let values: Record<string, string | boolean | undefined>;
+  let flags: Flags;
+  let logLevel: LogLevel;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        'bind-address': { type: 'string', default: '127.0.0.1' },
-        'secure-port': { type: 'string' },
-        'tls-cert-file': { type: 'string' },
-        'tls-private-key-file': { type: 'string' },
-        'etcd-servers': { type: 'string' },
-        'etcd-cafile': { type: 'string' },
-        'etcd-certfile': { type: 'string' },
-        'etcd-keyfile': { type: 'string' },
-        'etcd-prefix': { type: 'string', default: ETCD_PREFIX },
-        kubeconfig: { type: 'string' },
-        'kube-apiserver': { type: 'string' },
-        'kube-ca-file': { type: 'string' },
-        'kube-client-cert-file': { type: 'string' },
-        'kube-client-key-file': { type: 'string' },
-        'log-requests': { type: 'boolean', default: false },
-        'watch-bookmark-interval': { type: 'string', default: '60s' },
-        'authentication-config-map': {
-          type: 'string',
-          default: `${AUTH_CONFIGMAP.namespace}/${AUTH_CONFIGMAP.name}`,
-        },
-      },
-    }));
+    flags = readFlags(argv, STRING_FLAGS, ['log-requests']);
+    logLevel = flags.oneOf('log-level', LOG_LEVELS, 'info');
   } catch (error) {
     throw new OptionsError((error as Error).message);
   }
+  const values: Record<string, string | boolean | undefined> = Object.fromEntries([
+    ...STRING_FLAGS.map((k) => [k, flags.string(k) ?? DEFAULTS[k]]),
+    ['log-requests', flags.boolean('log-requests')],
+  ]);
   const missing = REQUIRED.filter((k) => !values[k]);
   if (missing.length > 0)
     throw new OptionsError(`missing required flags: ${missing.map((k) => `--${k}`).join(', ')}`);
@@ -128,6 +139,7 @@ export function parseOptions(argv: string[]): Options {
         }
       : {}),
     logRequests: values['log-requests'] === true,
+    logLevel,
     watchBookmarkIntervalMs: bookmarkMs,
     authenticationConfigMap: { namespace: cmNamespace, name: cmName },
   };

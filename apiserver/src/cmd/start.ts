@@ -7,6 +7,8 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
+import { type Logger, silentLogger } from '../../../common/log.ts';
+import type { HealthCheck } from '../../../common/ops.ts';
 import { errors } from '../apis/meta/errors.ts';
 import type { TypedObject } from '../apis/meta/types.ts';
 import { type NamespaceCheck, Registry } from '../registry/registry.ts';
@@ -72,7 +74,7 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function start(o: Options): Promise<Running> {
+export async function start(o: Options, log: Logger = silentLogger): Promise<Running> {
   const metrics = serverMetrics();
   const etcd = new EtcdClient({
     endpoint: o.etcdServers.split(',')[0] as string,
@@ -100,7 +102,7 @@ export async function start(o: Options): Promise<Running> {
         { bookmarkIntervalMs: o.watchBookmarkIntervalMs },
       ),
   );
-  const tokens = new TokenReviewAuthenticator(kc.makeApiClient(AuthenticationV1Api));
+  const tokens = new TokenReviewAuthenticator(kc.makeApiClient(AuthenticationV1Api), (m) => log.error(m));
   const authorizer = new SubjectAccessReviewAuthorizer(kc.makeApiClient(AuthorizationV1Api));
 
   let app: FastifyInstance | undefined;
@@ -138,32 +140,33 @@ export async function start(o: Options): Promise<Running> {
     throw errors.unauthorized();
   };
 
-  const readiness = {
-    problems: async () => {
-      const problems: string[] = [];
-      if (!authSource.current)
-        problems.push(`authentication-config: ${authSource.lastError ?? 'not loaded'}`);
-      try {
+  const readyz: HealthCheck[] = [
+    {
+      name: 'authentication-config',
+      check: () => (authSource.current ? undefined : (authSource.lastError ?? 'not loaded')),
+    },
+    {
+      name: 'etcd',
+      check: async () => {
         await Promise.race([
           etcd.range({ key: o.etcdPrefix, countOnly: true }),
           new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
         ]);
-      } catch (error) {
-        problems.push(`etcd: ${(error as Error).message}`);
-      }
-      return problems;
+        return undefined;
+      },
     },
-  };
+  ];
 
   const built = await buildServer({
     registries,
     authenticate,
     authorizer,
     metrics,
-    readiness,
+    readyz,
     tls: { ...tlsFiles(), ca: caList(authSource.current) },
     nonResource: openapiHandler(STRATEGIES),
-    logger: o.logRequests,
+    logger: log,
+    logRequests: o.logRequests,
   });
   app = built.app;
   authSource.start();

@@ -6,8 +6,15 @@
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { stringify as toYaml } from 'yaml';
+import type { Logger } from '../../../common/log.ts';
+import { type HealthCheck, registerOps } from '../../../common/ops.ts';
 import { type FieldValidation, parseFieldValidation } from '../apis/decode.ts';
 import { errors, isStatusError, type StatusError } from '../apis/meta/errors.ts';
 import { jsonPatch, mergePatch } from '../apis/meta/patch.ts';
@@ -48,11 +55,6 @@ const PUBLIC_PATHS = new Set(['/livez', '/readyz', '/healthz']);
 
 export type AnyRegistry = Registry<unknown, unknown>;
 
-export interface Readiness {
-  /** Reasons the server is not ready; empty when it is. */
-  problems(): Promise<string[]>;
-}
-
 export type Authenticate = (
   cert: X509Certificate | undefined,
   headers: FastifyRequest['headers'],
@@ -63,7 +65,8 @@ export interface ServerOptions {
   authenticate: Authenticate;
   authorizer: Authorizer;
   metrics: ServerMetrics;
-  readiness: Readiness;
+  /** What /readyz checks (etcd, the authentication config); /livez checks nothing more than that the server answers. */
+  readyz: HealthCheck[];
   tls: { key: Buffer | string; cert: Buffer | string; ca: string[] };
   /** Extra non-resource routes (OpenAPI), answered after authorization. */
   /** Max concurrent non-watch requests: read-only and mutating (0: unlimited). */
@@ -72,7 +75,9 @@ export interface ServerOptions {
     path: string,
     accept: string | undefined,
   ) => { body: unknown; headers?: Record<string, string> } | undefined;
-  logger?: boolean;
+  /** The program's logger (errors, and requests when logRequests). */
+  logger?: Logger;
+  logRequests?: boolean;
 }
 
 declare module 'fastify' {
@@ -221,7 +226,8 @@ export async function buildServer(
       minVersion: 'TLSv1.2',
     },
     bodyLimit: MAX_REQUEST_BODY_BYTES,
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    disableRequestLogging: options.logRequests !== true,
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
@@ -315,26 +321,7 @@ export async function buildServer(
     m.duration.observe(labels, reply.elapsedTime / 1000);
   });
 
-  const health = async (request: FastifyRequest, reply: FastifyReply, checks: () => Promise<string[]>) => {
-    const problems = await checks();
-    const verbose = (request.query as Query).verbose !== undefined;
-    const body =
-      problems.length === 0
-        ? verbose
-          ? '[+]ping ok\nreadyz check passed\n'
-          : 'ok'
-        : `${problems.map((p) => `[-]${p}`).join('\n')}\nreadyz check failed\n`;
-    return reply
-      .code(problems.length === 0 ? 200 : 503)
-      .type('text/plain; charset=utf-8')
-      .send(body);
-  };
-  app.get('/livez', (req, reply) => health(req, reply, async () => []));
-  app.get('/healthz', (req, reply) => health(req, reply, () => options.readiness.problems()));
-  app.get('/readyz', (req, reply) => health(req, reply, () => options.readiness.problems()));
-  app.get('/metrics', async (_req, reply) =>
-    reply.type(m.registry.contentType).send(await m.registry.metrics()),
-  );
+  registerOps(app, { livez: [], readyz: options.readyz, metrics: m.registry });
 
   app.get('/apis', async (request, reply) => {
     const rep = negotiate(request.headers.accept, ['APIGroupDiscoveryList']);

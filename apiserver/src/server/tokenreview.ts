@@ -13,18 +13,13 @@ const TTL_MS = 10_000;
 
 type ReviewApi = Pick<AuthenticationV1Api, 'createTokenReview'>;
 
-function logToStderr(message: string): void {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'error', time: new Date().toISOString(), msg: message })}\n`,
-  );
-}
-
 export class TokenReviewAuthenticator {
   readonly #api: ReviewApi;
   readonly #log: (message: string) => void;
   readonly #cache = new TtlCache<UserInfo | null>();
 
-  constructor(api: ReviewApi, log: (message: string) => void = logToStderr) {
+  /** `log` receives what the operator must see: a review that could not be made. */
+  constructor(api: ReviewApi, log: (message: string) => void) {
     this.#api = api;
     this.#log = log;
   }

@@ -483,14 +483,19 @@ t.test('watch: from a resourceVersion, initial events, 410 once compacted', asyn
   t.same((streamed.events[2]?.object.metadata as { annotations?: object } | undefined)?.annotations, {
     'k8s.io/initial-events-end': 'true',
   });
-  // A compacted revision of this test's own: two writes, then compact at the second.
+  // A compacted revision of this test's own: three writes, then compact at the third. A
+  // watch from the first resumes at the revision after it, which is then gone whatever else
+  // was written meanwhile (compacting at the second would keep that very revision).
   const first = await call(port, 'POST', PS_PATH(ns), { body: projectService('compacted') });
-  const second = await call(port, 'PATCH', PS_PATH(ns, 'compacted'), {
-    contentType: 'application/merge-patch+json',
-    body: { spec: { replicas: 2 } },
-  });
+  let last = first;
+  for (const replicas of [2, 3]) {
+    last = await call(port, 'PATCH', PS_PATH(ns, 'compacted'), {
+      contentType: 'application/merge-patch+json',
+      body: { spec: { replicas } },
+    });
+  }
   const firstRv = (first.json.metadata as { resourceVersion: string }).resourceVersion;
-  await etcd.compact(Number((second.json.metadata as { resourceVersion: string }).resourceVersion));
+  await etcd.compact(Number((last.json.metadata as { resourceVersion: string }).resourceVersion));
   const expired = openWatch(port, `${PS_PATH(ns)}?watch=true&resourceVersion=${firstRv}`);
   t.teardown(() => expired.stop());
   await eventually('an ERROR event', async () => (expired.events.length >= 1 ? true : undefined), 10_000);
