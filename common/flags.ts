@@ -5,7 +5,9 @@
 
 import { parseArgs } from 'node:util';
 
-export class FlagError extends Error {}
+export class FlagError extends Error {
+  override name = 'FlagError';
+}
 
 export interface Flags {
   /** True when --help was given. */

@@ -11,7 +11,7 @@ import t from 'tap';
 const MAIN = fileURLToPath(new URL('../../../device-plugins/src/main.ts', import.meta.url));
 
 function run(args: string[]) {
-  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: result.status, stderr: result.stderr, stdout: result.stdout };
 }
 
