@@ -67,7 +67,11 @@ t.test('readFlags is pure: every mistake is a FlagError, nothing exits', async (
   t.equal(flags.boolean('other'), false);
   t.equal(flags.oneOf('mode', ['a', 'b'], 'b'), 'a');
   t.throws(() => flags.integer('mode', 1, 1), { name: 'FlagError' }, 'not an integer');
-  t.throws(() => readFlags(['--port= '], ['port']).integer('port', 1, 1), { name: 'FlagError' }, 'blank is no integer');
+  t.throws(
+    () => readFlags(['--port= '], ['port']).integer('port', 1, 1),
+    { name: 'FlagError' },
+    'blank is no integer',
+  );
   t.equal(readFlags([], ['port']).integer('port', 7, 1), 7, 'absent: the fallback');
   t.equal(readFlags(['--help'], []).help, true);
   t.equal(readFlags([], ['__proto__']).string('__proto__'), undefined, 'no prototype key is read as a flag');
