@@ -29,6 +29,7 @@ const VERBS: Record<string, () => Promise<{ run: Verb }>> = {
   'project:grant': () => import('./verbs/project.ts'),
   'project:revoke': () => import('./verbs/project.ts'),
   version: () => import('./verbs/version.ts'),
+  completion: () => import('./verbs/completion.ts'),
 };
 
 export const verbIds = () => Object.keys(VERBS);

@@ -3,6 +3,7 @@
 // `kubectl hpc get` costs Node's start, the kubeconfig, one request and the table.
 
 import { readFileSync } from 'node:fs';
+import { NO_FILE_COMPLETION } from './complete.ts';
 import { runVerb } from './dispatch.ts';
 import { EXIT, toExit } from './errors.ts';
 import { commandHelp, rootHelp } from './help.ts';
@@ -13,6 +14,12 @@ const manifest = JSON.parse(
 ) as Manifest;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '__complete' || argv[0] === '__completeNoDesc') {
+    const { complete } = await import('./verbs/complete.ts');
+    const candidates = await complete(manifest, argv.slice(1));
+    process.stdout.write(`${[...candidates, `:${NO_FILE_COMPLETION}`].join('\n')}\n`);
+    return EXIT.ok;
+  }
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
   const found = findCommand(manifest, argv[0] === 'help' ? argv.slice(1) : argv);
   if (!found) {
