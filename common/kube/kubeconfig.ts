@@ -1,7 +1,8 @@
 // Kubeconfig loading with kubectl's rules (client-go's clientcmd), not client-node's:
 // - KUBECONFIG lists files (':'-separated); missing files are skipped; for every named
 //   cluster, user and context, and for current-context, the FIRST file to set it wins;
-//   a name repeated across files is fine (the first one wins), as is one repeated in a file;
+//   a name repeated across files is fine (the first one wins); repeated within one file it is
+//   an error, as in kubectl;
 // - --kubeconfig names exactly one file, which must exist;
 // - relative paths inside a file are relative to that file's directory;
 // - --context, --cluster, --user override the current context's choices; the namespace is
@@ -131,9 +132,15 @@ function mergeInto(into: Kubeconfig, doc: unknown, file: string): void {
   ) => {
     if (list === undefined || list === null) return;
     if (!Array.isArray(list)) throw new KubeconfigError(`${file}: "${field}s" must be a list`);
+    const inFile = new Set<string>();
     for (const item of list as Named<T>[]) {
       if (!isRecord(item) || typeof item.name !== 'string')
         throw new KubeconfigError(`${file}: every entry of "${field}s" needs a name`);
+      if (inFile.has(item.name))
+        throw new KubeconfigError(
+          `error loading kubeconfig ${file}: duplicate name "${item.name}" in ${field}s`,
+        );
+      inFile.add(item.name);
       const entry = item[field];
       if (!target.has(item.name)) target.set(item.name, fix(isRecord(entry) ? (entry as T) : ({} as T)));
     }

@@ -52,7 +52,7 @@ t.test('across KUBECONFIG files the first file to define a name or current-conte
   t.equal(rest.token, 'token-b', 'user u first appears in b');
 });
 
-t.test('a name repeated within one file keeps its first entry', async (t) => {
+t.test('a name repeated within one file is an error, as kubectl makes it', async (t) => {
   const dir = files({
     a: {
       'current-context': 'x',
@@ -61,7 +61,7 @@ t.test('a name repeated within one file keeps its first entry', async (t) => {
       users: [user('u', 't')],
     },
   });
-  t.equal(resolve(loadKubeconfig(join(dir, 'a'))).server, 'https://first.example');
+  t.throws(() => loadKubeconfig(join(dir, 'a')), /duplicate name "c" in clusters/);
 });
 
 t.test(
