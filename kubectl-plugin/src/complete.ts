@@ -80,7 +80,7 @@ export function argumentKind(command: ManifestCommand, index: number): 'service'
       : index === 0 && ['project:delete'].includes(command.id)
         ? 'project'
         : 'none';
-  if (['version', 'completion', 'list'].includes(command.id)) return 'none';
+  if (['version', 'completion', 'list', 'devices', 'topology'].includes(command.id)) return 'none';
   if (command.id === 'config:push') return index === 0 ? 'service' : 'none';
   if (command.id === 'scale') return index === 0 ? 'service' : 'none';
   return command.strict === false || index === 0 ? 'service' : 'none';

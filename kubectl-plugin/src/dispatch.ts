@@ -30,6 +30,11 @@ const VERBS: Record<string, () => Promise<{ run: Verb }>> = {
   'project:revoke': () => import('./verbs/project.ts'),
   version: () => import('./verbs/version.ts'),
   completion: () => import('./verbs/completion.ts'),
+  devices: () => import('./verbs/devices.ts'),
+  topology: () => import('./verbs/topology.ts'),
+  why: () => import('./verbs/why.ts'),
+  history: () => import('./verbs/history.ts'),
+  logs: () => import('./verbs/logs.ts'),
 };
 
 export const verbIds = () => Object.keys(VERBS);
