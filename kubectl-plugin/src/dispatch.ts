@@ -35,6 +35,7 @@ const VERBS: Record<string, () => Promise<{ run: Verb }>> = {
   why: () => import('./verbs/why.ts'),
   history: () => import('./verbs/history.ts'),
   logs: () => import('./verbs/logs.ts'),
+  rollback: () => import('./verbs/rollback.ts'),
 };
 
 export const verbIds = () => Object.keys(VERBS);

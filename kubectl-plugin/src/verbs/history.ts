@@ -20,6 +20,12 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
   const name = checkName(args.name ?? '', 'service name');
   const session = await connect(flags);
   try {
+    if (flags.revisions) {
+      const { revisionRows, revisions } = await import('./rollback.ts');
+      const all = await revisions(session.api, session.namespace, name);
+      process.stdout.write(all.length ? `${revisionRows(all)}\n` : `${name} has no recorded revisions yet\n`);
+      return 0;
+    }
     let policy: { status?: { history?: Decision[]; lastDecision?: Decision } };
     try {
       policy = await session.api.get(SCALING_POLICIES, session.namespace, name);

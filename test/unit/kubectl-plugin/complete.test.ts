@@ -13,7 +13,10 @@ const root = join(import.meta.dirname, '../../../kubectl-plugin');
 const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as Manifest;
 
 t.test('verbs, topics, flags, flag values and arguments', async (t) => {
-  t.same(slotOf(manifest, [], 'de'), { kind: 'verb', candidates: ['delete', 'deploy', 'describe', 'devices'] });
+  t.same(slotOf(manifest, [], 'de'), {
+    kind: 'verb',
+    candidates: ['delete', 'deploy', 'describe', 'devices'],
+  });
   t.same(slotOf(manifest, ['project'], 'g'), { kind: 'verb', candidates: ['grant'] });
   t.same(slotOf(manifest, ['deploy', 'x'], '--rep'), { kind: 'flag', candidates: ['--replicas'] });
   const value = slotOf(manifest, ['get', '-n'], '');
