@@ -36,6 +36,7 @@ const VERBS: Record<string, () => Promise<{ run: Verb }>> = {
   history: () => import('./verbs/history.ts'),
   logs: () => import('./verbs/logs.ts'),
   rollback: () => import('./verbs/rollback.ts'),
+  restart: () => import('./verbs/restart.ts'),
 };
 
 export const verbIds = () => Object.keys(VERBS);
