@@ -145,7 +145,7 @@ export async function kubeClient(config: RestConfig, defaultTimeoutMs = 0): Prom
     path: string,
     options: RequestOptions,
     onResponse: (res: IncomingMessage) => void,
-    onError: (error: Error) => void,
+    onError: (error: Error, reusedSocket: boolean) => void,
     signal?: AbortSignal,
   ) => {
     const payload =
@@ -180,7 +180,7 @@ export async function kubeClient(config: RestConfig, defaultTimeoutMs = 0): Prom
       req.setTimeout(timeout, () =>
         req.destroy(new Error(`no answer within ${timeout} ms (--request-timeout)`)),
       );
-    req.on('error', onError);
+    req.on('error', (error) => onError(error, req.reusedSocket));
     if (payload !== undefined) req.write(payload);
     req.end();
   };
@@ -193,36 +193,44 @@ export async function kubeClient(config: RestConfig, defaultTimeoutMs = 0): Prom
   return {
     config,
     request<T>(method: string, path: string, options: RequestOptions = {}) {
-      return new Promise<T>((resolve, reject) => {
-        open(
-          method,
-          path,
-          options,
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', (e) => reject(unreachable(e)));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              const code = res.statusCode ?? 0;
-              if (code < 200 || code >= 300) {
-                reject(apiError(code, text, method, path));
-                return;
-              }
-              if (!text) {
-                resolve(undefined as T);
-                return;
-              }
-              try {
-                resolve(JSON.parse(text) as T);
-              } catch {
-                resolve(text as T);
-              }
-            });
-          },
-          (e) => reject(unreachable(e)),
-        );
-      });
+      const attempt = (retried: boolean) =>
+        new Promise<T>((resolve, reject) => {
+          open(
+            method,
+            path,
+            options,
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('error', (e) => reject(unreachable(e)));
+              res.on('end', () => {
+                const text = Buffer.concat(chunks).toString('utf8');
+                const code = res.statusCode ?? 0;
+                if (code < 200 || code >= 300) {
+                  reject(apiError(code, text, method, path));
+                  return;
+                }
+                if (!text) {
+                  resolve(undefined as T);
+                  return;
+                }
+                try {
+                  resolve(JSON.parse(text) as T);
+                } catch {
+                  resolve(text as T);
+                }
+              });
+            },
+            (e, reusedSocket) => {
+              // A kept-alive socket the server closed as we reused it: send once more on a new
+              // one (Node's documented remedy); the request never reached the server.
+              if (reusedSocket && !retried && (e as NodeJS.ErrnoException).code === 'ECONNRESET')
+                attempt(true).then(resolve, reject);
+              else reject(unreachable(e));
+            },
+          );
+        });
+      return attempt(false);
     },
     stream(path, query, onLine, signal) {
       return new Promise<void>((resolve, reject) => {

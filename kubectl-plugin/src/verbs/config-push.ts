@@ -39,15 +39,20 @@ export async function run({ argv, flags }: VerbInput): Promise<number> {
         throw new UsageError(`projectservice "${name}" does not exist in ${namespace}`);
       throw error;
     }
-    const podsBefore = async () =>
+    // Pods being deleted do not count: they are the ones a restart replaces.
+    const livePods = async () =>
       current.status?.selector
         ? new Set(
-            (await api.list(PODS, namespace, { labelSelector: current.status.selector })).items.map(
-              (p) => p.metadata.name,
-            ),
+            (
+              await api.list<{ metadata: { name: string; deletionTimestamp?: string } }>(PODS, namespace, {
+                labelSelector: current.status.selector,
+              })
+            ).items
+              .filter((p) => !p.metadata.deletionTimestamp)
+              .map((p) => p.metadata.name),
           )
         : new Set<string>();
-    const before = await podsBefore();
+    const before = await livePods();
     const mountPath = current.spec?.config?.mountPath ?? DEFAULT_CONFIG_MOUNT;
     const spec = mergeSpec(ownedSpec(current, manager), { config: { mountPath, files } });
     await api.apply(PROJECT_SERVICES, namespace, name, applyBody(namespace, name, spec), {
@@ -59,7 +64,7 @@ export async function run({ argv, flags }: VerbInput): Promise<number> {
     process.stdout.write(`pushed ${Object.keys(files).join(', ')} to ${name} (${mode} update)\n`);
     if (flags['dry-run'] === 'server' || flags.wait === false) return 0;
     await waitReady(api, namespace, name, timeoutMs);
-    const after = await podsBefore();
+    const after = await livePods();
     const kept = [...before].filter((p) => after.has(p)).length;
     process.stdout.write(
       kept === before.size && before.size > 0

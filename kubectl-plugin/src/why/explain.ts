@@ -29,7 +29,11 @@ export function fixFor(reason: string): string {
 export function explain(message: string): Explanation {
   const head = message.match(/^(\d+)\/(\d+) nodes are available:?\s*(.*)$/s);
   if (!head) return { groups: [{ nodes: 0, reason: message.trim(), fix: fixFor(message) }] };
-  const body = (head[3] as string).split(/\s*preemption:/)[0] as string;
+  // The scheduler appends notes that are not node groups: preemption, and (with DRA) claims.
+  const body = ((head[3] as string).split(/\s*preemption:/)[0] as string).replace(
+    /\s*no new claims to deallocate,?/g,
+    '',
+  );
   const groups: Explanation['groups'] = [];
   for (const part of body.split(/,\s*(?=\d+\s)/)) {
     const m = part

@@ -1,6 +1,9 @@
-// update, scale, autoscale, rollback, delete, project create/grant, devices and topology,
+// update, config push, scale, autoscale, rollback, delete, project create/grant, devices and topology,
 // through `kubectl hpc` on the local platform.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { eventually, kubectl, testNamespace } from '../../support/cluster.ts';
 import { hpc } from './support.ts';
@@ -128,4 +131,36 @@ t.test('devices and topology match the fixture', async (t) => {
   const dev = await hpc(['devices', '--node', 'hpc-0']);
   t.equal(dev.code, 0, dev.stderr);
   t.match(dev.stdout, /^hpc-0\s+kubehpc\.dev\/sriov-vf\s+node-0=8,node-1=8\s+16\s+16\s+\d+\s+\d+$/m);
+});
+
+t.test('config push: live keeps the pods, restart rolls them', async (t) => {
+  const ns = await testNamespace(t, 'hpc-config');
+  const dir = mkdtempSync(join(tmpdir(), 'config-push-'));
+  const file = join(dir, 'app.yml');
+  writeFileSync(file, 'level: info\n');
+  const d = await hpc([
+    'deploy',
+    'cfg',
+    '-n',
+    ns,
+    '--image',
+    'r/cfg:1',
+    '--replicas',
+    '2',
+    '--config-file',
+    file,
+  ]);
+  t.equal(d.code, 0, d.stderr);
+  writeFileSync(file, 'level: debug\n');
+  const live = await hpc(['config', 'push', 'cfg', file, '-n', ns]);
+  t.equal(live.code, 0, live.stderr);
+  t.match(live.stdout, 'pushed app.yml to cfg (live update)');
+  t.match(live.stdout, 'pods unchanged (2 kept running)');
+  t.equal(await jsonpath(ns, 'configmap', 'cfg-config', "{.data['app\\.yml']}"), 'level: debug\n');
+  t.equal((await hpc(['update', 'cfg', '-n', ns, '--on-config-change', 'restart'])).code, 0);
+  writeFileSync(file, 'level: warn\n');
+  const restart = await hpc(['config', 'push', 'cfg', file, '-n', ns]);
+  t.equal(restart.code, 0, restart.stderr);
+  t.match(restart.stdout, 'pushed app.yml to cfg (restart update)');
+  t.match(restart.stdout, 'pods restarted: 2 replaced');
 });
