@@ -1,7 +1,6 @@
 // Machine-readable output in kubectl's shapes: -o json (one object, or a v1 List), yaml,
 // name (kind.group/name), jsonpath=TEMPLATE. Pure: returns the text to print.
 
-import { stringify } from 'yaml';
 import { JsonPathError, jsonPath } from './jsonpath.ts';
 
 export type OutputFormat =
@@ -36,14 +35,21 @@ export function objectName(o: Printable): string {
   return `${(o.kind ?? '').toLowerCase()}${group}/${o.metadata?.name ?? ''}`;
 }
 
-/** The objects in the format; several objects are wrapped in a List as kubectl does. */
-export function formatObjects(objects: readonly Printable[], format: OutputFormat, single: boolean): string {
+/**
+ * The objects in the format; several objects are wrapped in a List as kubectl does. The YAML
+ * library is loaded only for -o yaml, so table output does not pay for it.
+ */
+export async function formatObjects(
+  objects: readonly Printable[],
+  format: OutputFormat,
+  single: boolean,
+): Promise<string> {
   if (format.kind === 'name') return objects.map(objectName).join('\n');
   const doc =
     single && objects.length === 1
       ? objects[0]
       : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
   if (format.kind === 'json') return JSON.stringify(doc, null, 4);
-  if (format.kind === 'yaml') return stringify(doc).trimEnd();
+  if (format.kind === 'yaml') return (await import('yaml')).stringify(doc).trimEnd();
   return jsonPath(format.template, doc);
 }

@@ -1,8 +1,9 @@
 // The plugin's error catalogue: every failure a user can meet becomes one message that says
 // what went wrong and what to do, and one of the documented exit codes.
 
-import { ApiError, UnreachableError } from '../../common/kube/client.ts';
-import { KubeconfigError } from '../../common/kube/kubeconfig.ts';
+// Errors are told apart by name, not instanceof, so the launcher (which imports this file to
+// report usage errors) does not load the HTTPS client and the YAML parser to answer --help.
+import type { ApiError, UnreachableError } from '../../common/kube/client.ts';
 
 /** Exit codes, as documented in `kubectl hpc --help`. */
 export const EXIT = { ok: 0, error: 1, usage: 2, waitTimeout: 3 } as const;
@@ -82,14 +83,14 @@ export function toExit(error: unknown): { message: string; code: number } {
   if (error instanceof UsageError)
     return { message: `${error.message}\nSee 'kubectl hpc <command> --help'.`, code: EXIT.usage };
   if (error instanceof ExitError) return { message: error.message, code: error.exitCode };
-  if (error instanceof ApiError) return { message: describeApiError(error), code: EXIT.error };
-  if (error instanceof UnreachableError)
+  const name = (error as Error)?.name;
+  if (name === 'ApiError') return { message: describeApiError(error as ApiError), code: EXIT.error };
+  if (name === 'UnreachableError')
     return {
-      message: `${error.message}\nis the cluster up, and is this the right context? (kubectl config current-context)`,
+      message: `${(error as UnreachableError).message}\nis the cluster up, and is this the right context? (kubectl config current-context)`,
       code: EXIT.error,
     };
-  if (error instanceof KubeconfigError) return { message: error.message, code: EXIT.error };
-  const name = (error as Error)?.name;
+  if (name === 'KubeconfigError') return { message: (error as Error).message, code: EXIT.error };
   if (name === 'QuantityError' || name === 'JsonPathError')
     return { message: (error as Error).message, code: EXIT.usage };
   return { message: (error as Error)?.message ?? String(error), code: EXIT.error };

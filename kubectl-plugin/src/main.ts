@@ -7,11 +7,9 @@ import { NO_FILE_COMPLETION } from './complete.ts';
 import { runVerb } from './dispatch.ts';
 import { EXIT, toExit } from './errors.ts';
 import { commandHelp, rootHelp } from './help.ts';
-import { findCommand, type Manifest, parseCommand } from './manifest.ts';
+import { findCommand, type Manifest, parseCommand, pluginFile } from './manifest.ts';
 
-const manifest = JSON.parse(
-  readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'),
-) as Manifest;
+const manifest = JSON.parse(readFileSync(pluginFile('oclif.manifest.json'), 'utf8')) as Manifest;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === '__complete' || argv[0] === '__completeNoDesc') {

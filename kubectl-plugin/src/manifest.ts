@@ -5,6 +5,12 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 
+/** A file of kubectl-plugin/ (the manifest, package.json), from the source or from dist/. */
+export function pluginFile(name: string): URL {
+  const compiled = import.meta.url.includes('/dist/kubectl-plugin/');
+  return new URL(`${compiled ? '../../../kubectl-plugin/' : '../'}${name}`, import.meta.url);
+}
+
 export interface ManifestFlag {
   name: string;
   char?: string;

@@ -30,7 +30,7 @@ export async function printResource(
           kind: res.kind,
           ...o,
         }));
-    process.stdout.write(`${formatObjects(objects, format, name !== undefined)}\n`);
+    process.stdout.write(`${await formatObjects(objects, format, name !== undefined)}\n`);
     return;
   }
   const table = await api.table(res, ns, name, options);

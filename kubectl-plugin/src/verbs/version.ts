@@ -2,10 +2,11 @@
 
 import { readFileSync } from 'node:fs';
 import type { VerbInput } from '../dispatch.ts';
+import { pluginFile } from '../manifest.ts';
 import { connect } from '../session.ts';
 
 export async function run({ flags }: VerbInput): Promise<number> {
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const { version } = JSON.parse(readFileSync(pluginFile('package.json'), 'utf8')) as {
     version: string;
   };
   process.stdout.write(`kubectl-hpc: v${version}\n`);

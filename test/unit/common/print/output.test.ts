@@ -20,11 +20,11 @@ t.test('-o name is kind.group/name; core kinds have no group', async (t) => {
 });
 
 t.test('several objects are a v1 List; one named object is itself', async (t) => {
-  const list = JSON.parse(formatObjects([ps('a', 1), ps('b', 2)], { kind: 'json' }, false));
+  const list = JSON.parse(await formatObjects([ps('a', 1), ps('b', 2)], { kind: 'json' }, false));
   t.same([list.kind, list.apiVersion, list.items.length], ['List', 'v1', 2]);
-  t.equal(JSON.parse(formatObjects([ps('a', 1)], { kind: 'json' }, true)).metadata.name, 'a');
+  t.equal(JSON.parse(await formatObjects([ps('a', 1)], { kind: 'json' }, true)).metadata.name, 'a');
   t.match(
-    formatObjects([ps('a', 1)], { kind: 'yaml' }, true),
+    await formatObjects([ps('a', 1)], { kind: 'yaml' }, true),
     /^apiVersion: apps.kubehpc.dev\/v1alpha1\nkind: ProjectService/,
   );
 });
