@@ -21,10 +21,11 @@ try {
   console.log(`
 Try next:
   export KUBECONFIG=${kubeconfig}
-  export PATH=$PWD/${bin}:$PATH      # kubectl ${result.binaries.versions.kubernetes}, matching the server
+  export PATH=$PWD/kubectl-plugin/bin:$PWD/${bin}:$PATH   # kubectl hpc, and kubectl ${result.binaries.versions.kubernetes}
+  kubectl hpc project create demo
+  kubectl hpc deploy portal -n demo --image registry.example/portal:1 --replicas 3 --port http:8080
+  kubectl hpc get -n demo && kubectl hpc status portal -n demo
   kubectl get nodes -L node.kubehpc.dev/class
-  kubectl get noderesourcetopologies
-  kubectl create deployment hello --image=registry.example/hello:1 --replicas=3 && kubectl get pods -o wide
 
 Logs are in ${relative(process.cwd(), l.logDir) || l.logDir}/; stop everything with: npm run down`);
 } catch (error) {

@@ -34,6 +34,7 @@ import type { EventInput, EventRecorder } from '../events.ts';
 import { type Drift, drift, driftEvent, type KubeObject } from './drift.ts';
 import { childNames, FIELD_MANAGER, MANAGED_BY } from './identity.ts';
 import { type Children, render } from './render.ts';
+import { nextRevision, revisionsToPrune, type StoredRevision } from './revisions.ts';
 import { type ApplyError, computeStatus } from './status.ts';
 
 const CONTROLLER = 'projectservice';
@@ -191,6 +192,9 @@ export class ProjectServiceController implements Controller {
     const plans = await this.#observe(ps);
     const outcome = await this.#realise(ps, plans, newGeneration);
     if (outcome === 'abandoned') return;
+    // Issue 12 (rollback): record the realised spec as a ControllerRevision. Kept to this one
+    // call and the method below so the controller-runtime move can re-hook it in one place.
+    if (newGeneration && !outcome.applyError) await this.#recordRevision(ps, outcome);
     await this.#report(ps, outcome);
   }
 
@@ -335,6 +339,53 @@ export class ProjectServiceController implements Controller {
         body: { ...ps, apiVersion: `${APPS_GROUP}/${API_VERSION}`, kind: KIND, status },
       })
       .catch(notFoundIsFine);
+  }
+
+  /** Writes the revision for the spec just realised and prunes old ones (revisions.ts decides). */
+  async #recordRevision(ps: ProjectService, realised: Realised): Promise<void> {
+    const namespace = ps.metadata.namespace ?? '';
+    try {
+      const existing = await this.#objects.list<KubernetesObject & StoredRevision>(
+        'apps/v1',
+        'ControllerRevision',
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        `${SERVICE_LABEL}=${ps.metadata.name}`,
+      );
+      const mine = existing.items.filter((r) => isOwnedBy(r, ps.metadata.uid ?? ''));
+      const { revision, action } = nextRevision(ps, mine);
+      if (action === 'create') await this.#objects.create(revision);
+      if (action === 'renumber')
+        await this.#objects.patch(
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ControllerRevision',
+            metadata: { name: revision.metadata.name, namespace },
+            revision: revision.revision,
+          } as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          undefined,
+          PatchStrategy.MergePatch,
+        );
+      for (const name of revisionsToPrune(mine, revision.metadata.name))
+        await this.#delete({
+          apiVersion: 'apps/v1',
+          kind: 'ControllerRevision',
+          metadata: { name, namespace },
+        });
+    } catch (error) {
+      // History is a convenience: never let it stop a service from being realised.
+      realised.events.push({
+        type: 'Warning',
+        reason: 'RevisionFailed',
+        message: `recording the revision failed: ${apiFailure(error).message}`,
+      });
+    }
   }
 
   async #delete(header: ChildHeader): Promise<void> {
