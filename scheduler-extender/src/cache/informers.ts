@@ -13,7 +13,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { NODE_RESOURCE_TOPOLOGY } from '../../../common/names.ts';
-import type { PodLike } from '../model/demand.ts';
+import type { PodLike } from '../../../common/nodes/demand.ts';
 import type { Logger } from '../ops/logging.ts';
 import type { NodeCache } from './node-cache.ts';
 
