@@ -14,6 +14,9 @@ import { LeaderElector } from './leader.ts';
 import { createMetrics } from './metrics.ts';
 import { ProjectServiceController } from './projectservice/controller.ts';
 import { FIELD_MANAGER } from './projectservice/identity.ts';
+import { ScalingController } from './scaling/controller.ts';
+import { createScalingMetrics } from './scaling/metrics.ts';
+import { httpPrometheus } from './scaling/sources/prometheus.ts';
 
 const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
   --kubeconfig=<file>          kubeconfig (default: in-cluster, then $KUBECONFIG / ~/.kube/config)
@@ -21,7 +24,9 @@ const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
   --metrics-port=<n>           port of /healthz, /readyz and /metrics (default 10263)
   --leader-elect=true|false    run only while holding the Lease (default true)
   --lease-namespace=<ns>       namespace of the Lease kubehpc-controllers (default ${SYSTEM_NAMESPACE})
-  --workers=<n>                concurrent reconciles (default 4)`;
+  --workers=<n>                concurrent reconciles (default 4)
+  --prometheus-url=<url>       Prometheus HTTP API of ScalingPolicy queries without their own address
+  --scaling-period=<seconds>   how often every ScalingPolicy is evaluated (default 15)`;
 
 const LEASE_NAME = 'kubehpc-controllers';
 const LEASE_DURATION_SECONDS = 15;
@@ -38,11 +43,14 @@ const flags = parseFlags('kubehpc-controllers', USAGE, [
   'leader-elect',
   'lease-namespace',
   'workers',
+  'prometheus-url',
+  'scaling-period',
 ]);
 const str = flags.string;
 const leaderElect = flags.oneOf('leader-elect', ['true', 'false'], 'true');
 const port = flags.integer('metrics-port', 10263, 1);
 const workers = flags.integer('workers', 4, 1);
+const scalingPeriodMs = flags.integer('scaling-period', 15, 1) * 1000;
 const identity = `${hostname()}_${process.pid}`;
 
 const kc = new KubeConfig();
@@ -51,15 +59,27 @@ if (kubeconfig) kc.loadFromFile(kubeconfig);
 else kc.loadFromDefault();
 
 const metrics = createMetrics();
+const scalingMetrics = createScalingMetrics(metrics.registry);
 const events = new EventRecorder(kc, FIELD_MANAGER, hostname(), (msg, extra) => log('warn', msg, extra));
 /** The controllers of the current leadership term; a new term starts them afresh. */
 let controller: ProjectServiceController | undefined;
+let scaling: ScalingController | undefined;
 
 async function startControllers(): Promise<void> {
   metrics.leader.set(1);
   const term = new ProjectServiceController(kc, { workers, metrics, log, events });
   controller = term;
-  await term.start();
+  scaling = new ScalingController(kc, {
+    workers,
+    periodMs: scalingPeriodMs,
+    prometheusUrl: str('prometheus-url'),
+    prometheus: httpPrometheus(),
+    events,
+    metrics,
+    scaling: scalingMetrics,
+    log,
+  });
+  await Promise.all([term.start(), scaling.start()]);
   log('info', 'controllers started', { identity });
 }
 
@@ -67,7 +87,9 @@ async function stopControllers(): Promise<void> {
   metrics.leader.set(0);
   const term = controller;
   controller = undefined;
-  await term?.stop();
+  const scalingTerm = scaling;
+  scaling = undefined;
+  await Promise.all([term?.stop(), scalingTerm?.stop()]);
 }
 
 const elector =
@@ -99,7 +121,7 @@ const server = createServer((req, res) => {
   } else if (path === '/readyz') {
     // A standby is ready (it serves as a standby); a leader once its caches have synced.
     const leading = elector ? elector.leading : true;
-    const ready = !leading || (controller?.synced() ?? false);
+    const ready = !leading || ((controller?.synced() ?? false) && (scaling?.synced() ?? false));
     res
       .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' })
       .end(ready ? 'ok' : 'caches not synced');

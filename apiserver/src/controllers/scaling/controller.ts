@@ -1,0 +1,547 @@
+// The scaling controller's I/O edge. Every period (and at once when a policy changes) each
+// service that has ScalingPolicies is evaluated: observe (pods and metrics.k8s.io usage,
+// Prometheus queries, the node view for the capacity guard) → decide (service.ts, pure) →
+// act: set the absolute count through the ProjectService scale subresource, annotate the
+// service with the decision id, record Events, write each policy's status, log one
+// structured line. A count changed by someone else since the last evaluation is set back
+// with an event saying so; an HPA on the same ProjectService, or a writer that keeps
+// changing the count, is reported as AbleToScale=False and the controller stops writing
+// instead of fighting. Nothing here decides a count.
+
+import {
+  AutoscalingV2Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  ListWatch,
+  PatchStrategy,
+  type V1Node,
+  type V1Pod,
+  type V2HorizontalPodAutoscaler,
+  Watch,
+} from '@kubernetes/client-node';
+import { API_VERSION, APPS_GROUP, SCALING_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
+import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
+import type { ScalingPolicy } from '../../apis/scaling/v1alpha1/types.ts';
+import { apiFailure } from '../errors.ts';
+import type { EventInput, EventRecorder, Involved } from '../events.ts';
+import type { ControllerMetrics } from '../metrics.ts';
+import { WorkQueue } from '../queue.ts';
+import { EMPTY_MEMORY, type PolicyMemory, recordScale } from './behavior.ts';
+import { capacityView } from './capacity-view.ts';
+import { DECISION_ANNOTATION, newDecisionId, SCALING_FIELD_MANAGER } from './identity.ts';
+import type { ScalingMetrics } from './metrics.ts';
+import type { RuleObservation } from './observations.ts';
+import type { PolicyInput } from './policy.ts';
+import { decideService, type ServiceDecision } from './service.ts';
+import { usageSamples } from './sources/podmetrics.ts';
+import { podState } from './sources/pods.ts';
+import type { PrometheusClient } from './sources/prometheus.ts';
+import { type Blocker, nextStatus, policyConditions } from './status.ts';
+
+const CONTROLLER = 'scaling';
+const POLICIES = 'scalingpolicies';
+const SERVICES = 'projectservices';
+/** A count changed by others this often within OVERRIDE_WINDOW_MS means a second writer. */
+const OVERRIDES_FOR_CONFLICT = 3;
+const OVERRIDE_WINDOW_MS = 10 * 60_000;
+
+type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+export interface ScalingControllerOptions {
+  workers: number;
+  periodMs: number;
+  /** Default Prometheus HTTP API address; a policy may set its own. */
+  prometheusUrl: string | undefined;
+  prometheus: PrometheusClient;
+  events: EventRecorder;
+  metrics: ControllerMetrics;
+  scaling: ScalingMetrics;
+  log: Log;
+}
+
+type Policy = ScalingPolicy & KubernetesObject;
+type Service = ProjectService & KubernetesObject;
+
+export class ScalingController {
+  readonly #o: ScalingControllerOptions;
+  readonly #custom: CustomObjectsApi;
+  readonly #objects: KubernetesObjectApi;
+  readonly #watch: Watch;
+  readonly #queue = new WorkQueue();
+  readonly #informers: Array<ListWatch<KubernetesObject>> = [];
+  readonly #synced = new Set<string>();
+  readonly #policies: ListWatch<Policy>;
+  readonly #services: ListWatch<Service>;
+  readonly #pods: ListWatch<V1Pod>;
+  readonly #nodes: ListWatch<V1Node>;
+  readonly #hpas: ListWatch<V2HorizontalPodAutoscaler>;
+  /** Per policy (namespace/name): recommendations and scale events the behaviour looks back on. */
+  readonly #memory = new Map<string, PolicyMemory>();
+  /** Per service: the count this controller last wrote or confirmed. */
+  readonly #lastCount = new Map<string, number>();
+  /** Per service: when others changed the count. */
+  readonly #overrides = new Map<string, number[]>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(kc: KubeConfig, options: ScalingControllerOptions) {
+    this.#o = options;
+    this.#custom = kc.makeApiClient(CustomObjectsApi);
+    this.#objects = KubernetesObjectApi.makeApiClient(kc);
+    this.#watch = new Watch(kc);
+    const core = kc.makeApiClient(CoreV1Api);
+    const autoscaling = kc.makeApiClient(AutoscalingV2Api);
+    this.#policies = this.#informer<Policy>(
+      POLICIES,
+      `/apis/${SCALING_GROUP}/${API_VERSION}/${POLICIES}`,
+      () =>
+        this.#custom.listClusterCustomObject({
+          group: SCALING_GROUP,
+          version: API_VERSION,
+          plural: POLICIES,
+        }),
+      (p) => this.#enqueue(p.metadata?.namespace, p.spec?.targetRef?.name),
+    );
+    this.#services = this.#informer<Service>(
+      SERVICES,
+      `/apis/${APPS_GROUP}/${API_VERSION}/${SERVICES}`,
+      () =>
+        this.#custom.listClusterCustomObject({ group: APPS_GROUP, version: API_VERSION, plural: SERVICES }),
+      () => undefined,
+    );
+    this.#pods = this.#informer<V1Pod>(
+      'pods',
+      '/api/v1/pods',
+      () => core.listPodForAllNamespaces(),
+      () => undefined,
+    );
+    this.#nodes = this.#informer<V1Node>(
+      'nodes',
+      '/api/v1/nodes',
+      () => core.listNode(),
+      () => undefined,
+    );
+    this.#hpas = this.#informer<V2HorizontalPodAutoscaler>(
+      'horizontalpodautoscalers',
+      '/apis/autoscaling/v2/horizontalpodautoscalers',
+      () => autoscaling.listHorizontalPodAutoscalerForAllNamespaces(),
+      (h) => this.#enqueue(h.metadata?.namespace, h.spec?.scaleTargetRef?.name),
+    );
+  }
+
+  synced(): boolean {
+    return this.#synced.size === this.#informers.length;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.#informers.map((i) => i.start()));
+    for (let i = 0; i < this.#o.workers; i++) void this.#work();
+    this.#timer = setInterval(() => this.#enqueueAll(), this.#o.periodMs);
+    this.#timer.unref();
+    this.#enqueueAll();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#queue.shutDown();
+    await Promise.all(this.#informers.map((i) => i.stop()));
+  }
+
+  #informer<T extends KubernetesObject>(
+    what: string,
+    path: string,
+    list: () => Promise<KubernetesListObject<T>>,
+    onChange: (o: T) => void,
+  ): ListWatch<T> {
+    const listAndMark = async () => {
+      const result = await list();
+      this.#synced.add(what);
+      return result;
+    };
+    const informer = new ListWatch<T>(path, this.#watch, listAndMark, false);
+    for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, onChange);
+    let delayMs = 1000;
+    informer.on('connect', () => {
+      delayMs = 1000;
+    });
+    informer.on('error', (err: unknown) => {
+      if (this.#stopped) return;
+      this.#o.log('warn', 'informer failed; restarting', {
+        informer: what,
+        err: String(err),
+        retryInMs: delayMs,
+      });
+      setTimeout(() => void informer.start(), delayMs).unref();
+      delayMs = Math.min(delayMs * 2, 30_000);
+    });
+    this.#informers.push(informer as unknown as ListWatch<KubernetesObject>);
+    return informer;
+  }
+
+  #enqueueAll(): void {
+    for (const p of this.#policies.list()) this.#enqueue(p.metadata?.namespace, p.spec?.targetRef?.name);
+  }
+
+  #enqueue(namespace: string | undefined, name: string | undefined): void {
+    if (!namespace || !name) return;
+    this.#queue.add(`${namespace}/${name}`);
+    this.#o.metrics.queueDepth.set({ controller: CONTROLLER }, this.#queue.depth);
+  }
+
+  async #work(): Promise<void> {
+    const { metrics, log } = this.#o;
+    for (;;) {
+      const key = await this.#queue.get();
+      if (key === undefined) return;
+      const end = metrics.duration.startTimer({ controller: CONTROLLER });
+      const evaluation = this.#o.scaling.evaluation.startTimer();
+      try {
+        await this.#evaluate(key);
+        this.#queue.forget(key);
+        metrics.reconciles.inc({ controller: CONTROLLER, result: 'success' });
+      } catch (error) {
+        const failure = apiFailure(error);
+        metrics.reconciles.inc({ controller: CONTROLLER, result: 'error' });
+        metrics.errors.inc({ controller: CONTROLLER, reason: failure.reason });
+        log('warn', 'scaling evaluation failed; retrying', {
+          key,
+          reason: failure.reason,
+          message: failure.message,
+        });
+        this.#queue.addRateLimited(key);
+      } finally {
+        evaluation();
+        end();
+        this.#queue.done(key);
+      }
+    }
+  }
+
+  async #evaluate(key: string): Promise<void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const policies = this.#policies
+      .list(namespace)
+      .filter((p) => p.spec?.targetRef?.name === name && !p.metadata?.deletionTimestamp)
+      .sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1));
+    if (policies.length === 0) {
+      this.#lastCount.delete(key);
+      this.#overrides.delete(key);
+      return;
+    }
+    const nowMs = Date.now();
+    const id = newDecisionId(nowMs);
+    const ps = this.#services.get(name, namespace);
+    if (!ps || ps.metadata?.deletionTimestamp) {
+      const blocker: Blocker = { reason: 'TargetNotFound', message: `ProjectService ${name} not found` };
+      for (const p of policies) await this.#writeStatus(p, undefined, undefined, blocker, 0, nowMs);
+      return;
+    }
+    const current = ps.spec.replicas ?? 1;
+    const servicePods = this.#pods
+      .list(namespace)
+      .filter((p) => p.metadata?.labels?.[SERVICE_LABEL] === name);
+    const inputs = await this.#observe(namespace, name, policies, servicePods, nowMs);
+    const decision = decideService(inputs, current, nowMs, id);
+    const blocker = await this.#act(key, ps, decision, nowMs);
+    for (const [i, p] of policies.entries()) {
+      const policyKey = `${namespace}/${p.metadata?.name}`;
+      const outcome = decision.outcomes[i];
+      let memory = outcome?.memory ?? EMPTY_MEMORY;
+      if (decision.actuate && !blocker) memory = recordScale(memory, nowMs, decision.from, decision.to);
+      this.#memory.set(policyKey, memory);
+      await this.#writeStatus(p, decision, outcome?.name, blocker, current, nowMs);
+    }
+    for (const known of this.#memory.keys()) {
+      if (
+        known.startsWith(`${namespace}/`) &&
+        !this.#policies.get(known.slice(namespace.length + 1), namespace)
+      ) {
+        this.#memory.delete(known);
+      }
+    }
+    const direction = decision.to > decision.from ? 'up' : decision.to < decision.from ? 'down' : 'none';
+    const winner = decision.outcomes.find((o) => o.name === decision.winner?.policy);
+    const reason = winner?.held ? 'Held' : (winner?.clamps.at(-1)?.kind ?? 'Rules');
+    this.#o.scaling.decisions.inc({ direction, reason });
+    this.#o.log('info', 'scaling decision', {
+      decision: id,
+      namespace,
+      service: name,
+      from: decision.from,
+      to: decision.to,
+      actuated: decision.actuate && !blocker,
+      winner: decision.winner,
+      clamps: winner?.clamps ?? [],
+      ...(blocker ? { blocked: blocker.reason } : {}),
+    });
+  }
+
+  async #observe(
+    namespace: string,
+    name: string,
+    policies: readonly Policy[],
+    pods: readonly V1Pod[],
+    nowMs: number,
+  ): Promise<PolicyInput[]> {
+    const states = pods.map(podState);
+    let podMetrics: Promise<{ ok: true; list: unknown } | { ok: false; error: string }> | undefined;
+    const metricsFor = () => {
+      podMetrics ??= this.#fetchPodMetrics(namespace, name);
+      return podMetrics;
+    };
+    const needsCapacity = policies.some((p) => p.spec.capacityGuard !== undefined);
+    const capacity = needsCapacity ? capacityView(this.#nodes.list(), this.#pods.list(), pods[0]) : undefined;
+    const inputs: PolicyInput[] = [];
+    for (const p of policies) {
+      const observations = new Map<string, RuleObservation>();
+      await Promise.all(
+        p.spec.rules.map(async (rule) => {
+          if (rule.resource) {
+            const fetched = await metricsFor();
+            observations.set(
+              rule.name,
+              fetched.ok
+                ? { kind: 'resource', pods: states, usage: usageSamples(fetched.list, rule.resource.name) }
+                : { kind: 'failed', error: fetched.error },
+            );
+          } else if (rule.prometheus) {
+            observations.set(rule.name, await this.#query(p, rule.prometheus.query, nowMs));
+          }
+        }),
+      );
+      const policyName = p.metadata?.name ?? '';
+      inputs.push({
+        name: policyName,
+        spec: p.spec,
+        observations,
+        memory: this.#memory.get(`${namespace}/${policyName}`) ?? EMPTY_MEMORY,
+        ...(capacity ? { capacity } : {}),
+      });
+    }
+    return inputs;
+  }
+
+  async #fetchPodMetrics(
+    namespace: string,
+    name: string,
+  ): Promise<{ ok: true; list: unknown } | { ok: false; error: string }> {
+    const end = this.#o.scaling.fetch.startTimer({ source: 'metrics.k8s.io' });
+    try {
+      const list = await this.#custom.listNamespacedCustomObject({
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        namespace,
+        plural: 'pods',
+        labelSelector: `${SERVICE_LABEL}=${name}`,
+      });
+      return { ok: true, list };
+    } catch (error) {
+      this.#o.scaling.fetchErrors.inc({ source: 'metrics.k8s.io' });
+      const failure = apiFailure(error);
+      const error_ =
+        failure.code === 404
+          ? 'the metrics API (metrics.k8s.io) is not served: is metrics-server running and registered?'
+          : `the metrics API failed: ${failure.reason}: ${failure.message}`;
+      return { ok: false, error: error_ };
+    } finally {
+      end();
+    }
+  }
+
+  async #query(p: Policy, query: string, nowMs: number): Promise<RuleObservation> {
+    const address = p.spec.prometheusAddress ?? this.#o.prometheusUrl;
+    if (!address) {
+      return {
+        kind: 'failed',
+        error: 'no Prometheus address: set spec.prometheusAddress or --prometheus-url',
+      };
+    }
+    const end = this.#o.scaling.fetch.startTimer({ source: 'prometheus' });
+    const result = await this.#o.prometheus.query(address, query, nowMs);
+    end();
+    if (!result.ok) {
+      this.#o.scaling.fetchErrors.inc({ source: 'prometheus' });
+      return { kind: 'failed', error: result.error };
+    }
+    return { kind: 'prometheus', value: result.value };
+  }
+
+  /** Writes the count when the decision says so and nothing blocks it; returns what blocks it. */
+  async #act(
+    key: string,
+    ps: Service,
+    decision: ServiceDecision,
+    nowMs: number,
+  ): Promise<Blocker | undefined> {
+    const namespace = ps.metadata?.namespace ?? '';
+    const name = ps.metadata?.name ?? '';
+    const involved: Involved = {
+      apiVersion: `${APPS_GROUP}/${API_VERSION}`,
+      kind: 'ProjectService',
+      name,
+      namespace,
+      uid: ps.metadata?.uid,
+    };
+    const hpa = this.#hpas
+      .list(namespace)
+      .find((h) => h.spec?.scaleTargetRef?.kind === 'ProjectService' && h.spec.scaleTargetRef.name === name);
+    if (hpa) {
+      return {
+        reason: 'ConflictingAutoscaler',
+        message: `HorizontalPodAutoscaler ${hpa.metadata?.name} also targets ProjectService ${name}; not scaling until one of them goes`,
+      };
+    }
+    if (!decision.winner) return undefined;
+    const last = this.#lastCount.get(key);
+    const events: EventInput[] = [];
+    if (last !== undefined && last !== decision.from) {
+      const times = [...(this.#overrides.get(key) ?? []), nowMs].filter(
+        (t) => t > nowMs - OVERRIDE_WINDOW_MS,
+      );
+      this.#overrides.set(key, times);
+      if (times.length >= OVERRIDES_FOR_CONFLICT) {
+        return {
+          reason: 'ConflictingAutoscaler',
+          message: `replicas were changed by another writer ${times.length} times in ${OVERRIDE_WINDOW_MS / 60_000} minutes (last to ${decision.from}); not fighting it`,
+        };
+      }
+      events.push({
+        type: 'Warning',
+        reason: 'ManualScaleOverridden',
+        message: `replicas were set to ${decision.from} outside the scaling policies (last set ${last}); decision ${decision.id} sets ${decision.to}`,
+      });
+    }
+    if (decision.actuate) {
+      try {
+        await this.#custom.replaceNamespacedCustomObjectScale({
+          group: APPS_GROUP,
+          version: API_VERSION,
+          namespace,
+          plural: SERVICES,
+          name,
+          body: {
+            apiVersion: 'autoscaling/v1',
+            kind: 'Scale',
+            metadata: { name, namespace },
+            spec: { replicas: decision.to },
+          },
+        });
+      } catch (error) {
+        const failure = apiFailure(error);
+        return {
+          reason: 'ScaleFailed',
+          message: `setting replicas to ${decision.to}: ${failure.reason}: ${failure.message}`,
+        };
+      }
+      await this.#objects
+        .patch(
+          {
+            apiVersion: `${APPS_GROUP}/${API_VERSION}`,
+            kind: 'ProjectService',
+            metadata: { name, namespace, annotations: { [DECISION_ANNOTATION]: decision.id } },
+          },
+          undefined,
+          undefined,
+          SCALING_FIELD_MANAGER,
+          undefined,
+          PatchStrategy.MergePatch,
+        )
+        .catch((error: unknown) =>
+          this.#o.log('warn', 'could not annotate the decision id', {
+            decision: decision.id,
+            error: String(error),
+          }),
+        );
+      const rule = decision.winner.rule ? ` rule ${decision.winner.rule} of` : '';
+      events.push({
+        type: 'Normal',
+        reason: 'Scaled',
+        message:
+          `decision ${decision.id}: ${decision.from} → ${decision.to} (${rule} policy ${decision.winner.policy})`.replace(
+            '( ',
+            '(',
+          ),
+      });
+    }
+    this.#lastCount.set(key, decision.to);
+    await Promise.all(events.map((e) => this.#o.events.record(involved, e)));
+    return undefined;
+  }
+
+  async #writeStatus(
+    p: Policy,
+    decision: ServiceDecision | undefined,
+    outcomeName: string | undefined,
+    blocker: Blocker | undefined,
+    current: number,
+    nowMs: number,
+  ): Promise<void> {
+    if (this.#stopped) return;
+    const name = p.metadata?.name ?? '';
+    const namespace = p.metadata?.namespace ?? '';
+    const outcome = decision?.outcomes.find((o) => o.name === outcomeName);
+    const record = decision?.records.get(name);
+    const status = nextStatus(p.status, {
+      generation: p.metadata?.generation,
+      current,
+      desired: record?.to ?? current,
+      record: record && blocker ? { ...record, actuated: false } : record,
+      conditions: policyConditions(outcome, blocker),
+      nowIso: new Date(nowMs).toISOString(),
+    });
+    const before = p.status ?? {};
+    const changedDecision = status.lastDecision?.id !== before.lastDecision?.id;
+    const involved: Involved = {
+      apiVersion: `${SCALING_GROUP}/${API_VERSION}`,
+      kind: 'ScalingPolicy',
+      name,
+      namespace,
+      uid: p.metadata?.uid,
+    };
+    for (const c of status.conditions ?? []) {
+      const was = before.conditions?.find((b) => b.type === c.type);
+      const bad =
+        (c.type === 'CapacityLimited' && c.status === 'True') ||
+        (c.type !== 'CapacityLimited' && c.status === 'False');
+      if (bad && (was?.status !== c.status || was.reason !== c.reason)) {
+        await this.#o.events.record(involved, { type: 'Warning', reason: c.reason, message: c.message });
+      }
+    }
+    if (changedDecision && record?.actuated && !blocker) {
+      await this.#o.events.record(involved, {
+        type: 'Normal',
+        reason: 'Decided',
+        message: `decision ${record.id}: ${record.reason}`,
+      });
+    }
+    if (canonical(status) === canonical(before)) return;
+    await this.#custom
+      .replaceNamespacedCustomObjectStatus({
+        group: SCALING_GROUP,
+        version: API_VERSION,
+        namespace,
+        plural: POLICIES,
+        name,
+        body: { ...p, apiVersion: `${SCALING_GROUP}/${API_VERSION}`, kind: 'ScalingPolicy', status },
+      })
+      .catch((error: unknown) => {
+        const code = apiFailure(error).code;
+        // Deleted meanwhile, or changed meanwhile: the next period writes it again.
+        if (code !== 404 && code !== 409) throw error;
+      });
+  }
+}
+
+/** JSON with object keys sorted, so equal statuses compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
