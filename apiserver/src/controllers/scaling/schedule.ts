@@ -18,14 +18,22 @@ export type WindowState =
 /** Upper bound on window starts looked at backwards (every minute across the longest window). */
 const MAX_STARTS = 7 * 24 * 60 + 1;
 
+/** Date formatters by zone: building one costs far more than using it. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The zone's calendar date of an instant, as YYYY-MM-DD. */
 export function localDate(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(ms));
+  let format = dateFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(ms);
 }
 
 /** Parsed crons by zone and expression: 10,000 policies per period must not re-parse each. */
@@ -43,27 +51,52 @@ function cached(expression: string, timeZone: string): ReturnType<typeof parseCr
   return parsed;
 }
 
+/** Window states by rule, valid from `fromMs` until `untilMs`: the state only changes at a start or an end. */
+const stateCache = new Map<string, { fromMs: number; untilMs: number; state: WindowState }>();
+
 export function windowAt(rule: ScheduleRule, nowMs: number): WindowState {
+  const key = `${rule.timeZone ?? 'UTC'} ${rule.cron} ${rule.duration} ${(rule.excludeDates ?? []).join(',')}`;
+  const hit = stateCache.get(key);
+  if (hit && hit.fromMs <= nowMs && nowMs < hit.untilMs) return hit.state;
+  const computed = computeWindow(rule, nowMs);
+  if (stateCache.size >= CACHE_LIMIT) stateCache.clear();
+  stateCache.set(key, { fromMs: nowMs, ...computed });
+  return computed.state;
+}
+
+function computeWindow(rule: ScheduleRule, nowMs: number): { untilMs: number; state: WindowState } {
   const timeZone = rule.timeZone ?? 'UTC';
   const parsed = cached(rule.cron, timeZone);
-  if (!parsed.ok) return { ok: false, error: `cron: ${parsed.error}` };
+  if (!parsed.ok)
+    return { untilMs: Number.POSITIVE_INFINITY, state: { ok: false, error: `cron: ${parsed.error}` } };
   const seconds = parseDuration(rule.duration);
-  if (seconds === undefined || seconds <= 0)
-    return { ok: false, error: `duration: "${rule.duration}" is invalid` };
+  if (seconds === undefined || seconds <= 0) {
+    return {
+      untilMs: Number.POSITIVE_INFINITY,
+      state: { ok: false, error: `duration: "${rule.duration}" is invalid` },
+    };
+  }
   const durationMs = seconds * 1000;
   const excluded = new Set(rule.excludeDates ?? []);
-  if (excluded.has(localDate(nowMs, timeZone))) return { ok: true, active: false };
-  // previousRuns returns starts strictly before its reference: look from just after now.
-  let reference = new Date(nowMs + 1000);
+  const isExcluded = (ms: number) => excluded.size > 0 && excluded.has(localDate(ms, timeZone));
+  // Starts are whole minutes; the next one after now bounds how long "inactive" holds.
+  const next = parsed.cron.nextRun(new Date(nowMs))?.getTime() ?? Number.POSITIVE_INFINITY;
+  // An excluded date may end at any midnight: hold a state built on exclusions for a minute only.
+  const untilIfExcluded = (until: number) => (excluded.size > 0 ? Math.min(until, nowMs + 60_000) : until);
+  if (isExcluded(nowMs)) return { untilMs: untilIfExcluded(next), state: { ok: true, active: false } };
+  // A window covers now if one started in (now − duration, now]: walk the starts forward from there.
+  let from = new Date(nowMs - durationMs);
   for (let i = 0; i < MAX_STARTS; i++) {
-    const [start] = parsed.cron.previousRuns(1, reference);
-    if (start === undefined) break;
+    const start = parsed.cron.nextRun(from);
+    if (start === null || start.getTime() > nowMs) break;
     const startMs = start.getTime();
-    if (startMs + durationMs <= nowMs) break;
-    if (startMs <= nowMs && !excluded.has(localDate(startMs, timeZone))) {
-      return { ok: true, active: true, startMs, endMs: startMs + durationMs };
+    if (!isExcluded(startMs)) {
+      return {
+        untilMs: untilIfExcluded(Math.min(startMs + durationMs, next)),
+        state: { ok: true, active: true, startMs, endMs: startMs + durationMs },
+      };
     }
-    reference = start;
+    from = start;
   }
-  return { ok: true, active: false };
+  return { untilMs: untilIfExcluded(next), state: { ok: true, active: false } };
 }
