@@ -83,6 +83,8 @@ export class ScalingController {
   readonly #memory = new Map<string, PolicyMemory>();
   /** Per service: the count this controller last wrote or confirmed. */
   readonly #lastCount = new Map<string, number>();
+  /** Per policy: the generation last evaluated on a change. */
+  readonly #generations = new Map<string, number | undefined>();
   /** Per service: when others changed the count. */
   readonly #overrides = new Map<string, number[]>();
   #timer: NodeJS.Timeout | undefined;
@@ -104,7 +106,14 @@ export class ScalingController {
           version: API_VERSION,
           plural: POLICIES,
         }),
-      (p) => this.#enqueue(p.metadata?.namespace, p.spec?.targetRef?.name),
+      (p) => {
+        // Its own status writes change no generation: only a spec change (or a new or deleted
+        // policy) is worth an evaluation before the next period.
+        const key = `${p.metadata?.namespace}/${p.metadata?.name}`;
+        if (this.#generations.get(key) === p.metadata?.generation) return;
+        this.#generations.set(key, p.metadata?.generation);
+        this.#enqueue(p.metadata?.namespace, p.spec?.targetRef?.name);
+      },
     );
     this.#services = this.#informer<Service>(
       SERVICES,
