@@ -49,12 +49,17 @@ function isPlaced(pod: V1Pod): boolean {
   return Boolean(pod.spec?.nodeName) && phase !== 'Succeeded' && phase !== 'Failed';
 }
 
-/** The view for a service whose pods look like `template`, or undefined without a template. */
+/**
+ * The view for a service of `replicas` whose pods (`own`) look like the first of them; undefined
+ * without a pod to learn the demand from.
+ */
 export function capacityView(
   nodes: readonly V1Node[],
   pods: readonly V1Pod[],
-  template: V1Pod | undefined,
+  own: readonly V1Pod[],
+  replicas: number,
 ): CapacityView | undefined {
+  const template = own[0];
   if (template === undefined) return undefined;
   const requested = new Map<string, Map<string, number>>();
   for (const pod of pods) {
@@ -82,7 +87,9 @@ export function capacityView(
     domains.push({ name, allocatable, requested: requested.get(name) ?? new Map() });
   }
   const demand = podDemand(template);
+  const placed = own.filter((p) => isPlaced(p) && !p.metadata?.deletionTimestamp).length;
   return {
+    unplaced: Math.max(0, replicas - placed),
     domains,
     perReplica: new Map([
       ['cpu', demand.cpu],

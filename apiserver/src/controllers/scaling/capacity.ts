@@ -17,11 +17,14 @@ function fitsIn(domain: CapacityDomain, perReplica: ReadonlyMap<string, number>,
   return fits;
 }
 
-/** New replicas that fit across the view's domains (Infinity when a replica requests nothing). */
+/**
+ * New replicas that fit across the view's domains (Infinity when a replica requests nothing),
+ * after the service's replicas still waiting for a place.
+ */
 export function placeableReplicas(view: CapacityView, maxUtilizationPercent: number): number {
   let total = 0;
   for (const domain of view.domains) total += fitsIn(domain, view.perReplica, maxUtilizationPercent);
-  return view.domains.length === 0 ? 0 : total;
+  return view.domains.length === 0 ? 0 : Math.max(0, total - (view.unplaced ?? 0));
 }
 
 export interface GuardVerdict {

@@ -254,7 +254,7 @@ export class ScalingController {
     const servicePods = this.#pods
       .list(namespace)
       .filter((p) => p.metadata?.labels?.[SERVICE_LABEL] === name);
-    const inputs = await this.#observe(namespace, name, policies, servicePods, nowMs);
+    const inputs = await this.#observe(namespace, name, policies, servicePods, current, nowMs);
     const decision = decideService(inputs, current, nowMs, id);
     const blocker = await this.#act(key, ps, decision, nowMs);
     for (const [i, p] of policies.entries()) {
@@ -295,6 +295,7 @@ export class ScalingController {
     name: string,
     policies: readonly Policy[],
     pods: readonly V1Pod[],
+    current: number,
     nowMs: number,
   ): Promise<PolicyInput[]> {
     const states = pods.map(podState);
@@ -304,7 +305,9 @@ export class ScalingController {
       return podMetrics;
     };
     const needsCapacity = policies.some((p) => p.spec.capacityGuard !== undefined);
-    const capacity = needsCapacity ? capacityView(this.#nodes.list(), this.#pods.list(), pods[0]) : undefined;
+    const capacity = needsCapacity
+      ? capacityView(this.#nodes.list(), this.#pods.list(), pods, current)
+      : undefined;
     const inputs: PolicyInput[] = [];
     for (const p of policies) {
       const observations = new Map<string, RuleObservation>();

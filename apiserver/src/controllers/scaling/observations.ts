@@ -40,4 +40,6 @@ export interface CapacityView {
   domains: readonly CapacityDomain[];
   /** What one more replica needs, by resource (cpu cores, memory bytes, VFs, local disk bytes). */
   perReplica: ReadonlyMap<string, number>;
+  /** Replicas of the service asked for but not placed yet: they take their room first. */
+  unplaced?: number;
 }

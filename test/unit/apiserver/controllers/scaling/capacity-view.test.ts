@@ -58,7 +58,7 @@ t.test('eligible nodes with what placed pods request, and what one replica asks'
     node('e', { labels: { zone: 'x' } }),
   ];
   const pods = [pod('p1', 'a', '2'), pod('p2', 'e', '1'), pod('pending', undefined, '3')];
-  const view = capacityView(nodes, pods, pod('template', undefined, '1'));
+  const view = capacityView(nodes, pods, [pod('template', undefined, '1')], 0);
   t.same(
     view?.domains.map((d) => d.name),
     ['a', 'e'],
@@ -70,10 +70,13 @@ t.test('eligible nodes with what placed pods request, and what one replica asks'
   const selective = capacityView(
     nodes,
     pods,
-    pod('t', undefined, '1', {
-      nodeSelector: { zone: 'x' },
-      containers: [{ name: 'c', resources: { requests: { cpu: '1' } } }],
-    }),
+    [
+      pod('t', undefined, '1', {
+        nodeSelector: { zone: 'x' },
+        containers: [{ name: 'c', resources: { requests: { cpu: '1' } } }],
+      }),
+    ],
+    0,
   );
   t.same(
     selective?.domains.map((d) => d.name),
@@ -83,20 +86,42 @@ t.test('eligible nodes with what placed pods request, and what one replica asks'
   const tolerant = capacityView(
     nodes,
     pods,
-    pod('t', undefined, '1', { tolerations: [{ key: 'dedicated', operator: 'Exists' }] }),
+    [pod('t', undefined, '1', { tolerations: [{ key: 'dedicated', operator: 'Exists' }] })],
+    0,
   );
   t.same(
     tolerant?.domains.map((d) => d.name),
     ['a', 'd', 'e'],
     'a tolerated taint does not exclude',
   );
-  t.equal(capacityView(nodes, pods, undefined), undefined, 'no pod to learn the demand from: unknown');
+  t.equal(capacityView(nodes, pods, [], 3), undefined, 'no pod to learn the demand from: unknown');
+});
+
+t.test("the service's replicas not placed yet take their room first", async (t) => {
+  const own = [pod('s1', 'a', '1'), pod('s2', undefined, '1')];
+  // 3 replicas asked: one placed on a, one pending, one not even created yet.
+  const view = capacityView([node('a')], own, own, 3);
+  t.equal(view?.unplaced, 2);
+  t.equal(
+    placeableReplicas(view as NonNullable<typeof view>, 100),
+    3 - 2,
+    '4 − 1 requested, less the 2 waiting',
+  );
 });
 
 t.test('VFs come from the node model', async (t) => {
-  const view = capacityView([node('a', { vfs: '4' }), node('b')], [], {
-    metadata: { name: 't' },
-    spec: { containers: [{ name: 'c', resources: { requests: { cpu: '1', [SRIOV_VF_RESOURCE]: '2' } } }] },
-  });
+  const view = capacityView(
+    [node('a', { vfs: '4' }), node('b')],
+    [],
+    [
+      {
+        metadata: { name: 't' },
+        spec: {
+          containers: [{ name: 'c', resources: { requests: { cpu: '1', [SRIOV_VF_RESOURCE]: '2' } } }],
+        },
+      },
+    ],
+    0,
+  );
   t.equal(placeableReplicas(view as NonNullable<typeof view>, 100), 2, 'only node a has VFs, 2 per replica');
 });
