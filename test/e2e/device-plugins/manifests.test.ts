@@ -31,6 +31,7 @@ t.test('kustomize build passes kubectl apply --dry-run=server', async (t) => {
   t.equal(dryRun.code, 0, dryRun.stderr);
   t.match(
     dryRun.stdout,
-    /daemonset.apps\/kubehpc-device-plugin created \(server dry run\)|configured|unchanged/,
+    /^daemonset\.apps\/kubehpc-device-plugin (created|configured|unchanged) \(server dry run\)$/m,
+    'the DaemonSet itself passes the server dry run',
   );
 });

@@ -16,20 +16,21 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   KubernetesObjectApi,
-  ListWatch,
   PatchStrategy,
   type V1Node,
   type V1Pod,
   type V2HorizontalPodAutoscaler,
   Watch,
 } from '@kubernetes/client-node';
+import type { ControllerMetrics } from '../../../../common/controller/metrics.ts';
+import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
+import type { Informer } from '../../../../common/informer.ts';
+import type { Logger } from '../../../../common/log.ts';
 import { API_VERSION, APPS_GROUP, SCALING_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
 import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
 import type { ScalingPolicy } from '../../apis/scaling/v1alpha1/types.ts';
 import { apiFailure } from '../errors.ts';
 import type { EventInput, EventRecorder, Involved } from '../events.ts';
-import type { ControllerMetrics } from '../metrics.ts';
-import { WorkQueue } from '../queue.ts';
 import { EMPTY_MEMORY, type PolicyMemory, recordScale } from './behavior.ts';
 import { capacityView } from './capacity-view.ts';
 import { DECISION_ANNOTATION, newDecisionId, SCALING_FIELD_MANAGER } from './identity.ts';
@@ -49,10 +50,9 @@ const SERVICES = 'projectservices';
 const OVERRIDES_FOR_CONFLICT = 3;
 const OVERRIDE_WINDOW_MS = 10 * 60_000;
 
-type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
-
 export interface ScalingControllerOptions {
   workers: number;
+  /** The evaluation period: the runtime's resync revisits every service this often. */
   periodMs: number;
   /** Default Prometheus HTTP API address; a policy may set its own. */
   prometheusUrl: string | undefined;
@@ -60,25 +60,23 @@ export interface ScalingControllerOptions {
   events: EventRecorder;
   metrics: ControllerMetrics;
   scaling: ScalingMetrics;
-  log: Log;
+  log: Logger;
 }
 
 type Policy = ScalingPolicy & KubernetesObject;
 type Service = ProjectService & KubernetesObject;
 
-export class ScalingController {
+export class ScalingController implements Controller {
+  readonly name = CONTROLLER;
   readonly #o: ScalingControllerOptions;
   readonly #custom: CustomObjectsApi;
   readonly #objects: KubernetesObjectApi;
-  readonly #watch: Watch;
-  readonly #queue = new WorkQueue();
-  readonly #informers: Array<ListWatch<KubernetesObject>> = [];
-  readonly #synced = new Set<string>();
-  readonly #policies: ListWatch<Policy>;
-  readonly #services: ListWatch<Service>;
-  readonly #pods: ListWatch<V1Pod>;
-  readonly #nodes: ListWatch<V1Node>;
-  readonly #hpas: ListWatch<V2HorizontalPodAutoscaler>;
+  readonly #runtime: ControllerRuntime;
+  readonly #policies: Informer<Policy>;
+  readonly #services: Informer<Service>;
+  readonly #pods: Informer<V1Pod>;
+  readonly #nodes: Informer<V1Node>;
+  readonly #hpas: Informer<V2HorizontalPodAutoscaler>;
   /** Per policy (namespace/name): recommendations and scale events the behaviour looks back on. */
   readonly #memory = new Map<string, PolicyMemory>();
   /** Per service: the count this controller last wrote or confirmed. */
@@ -87,151 +85,107 @@ export class ScalingController {
   readonly #generations = new Map<string, number | undefined>();
   /** Per service: when others changed the count. */
   readonly #overrides = new Map<string, number[]>();
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
 
   constructor(kc: KubeConfig, options: ScalingControllerOptions) {
     this.#o = options;
     this.#custom = kc.makeApiClient(CustomObjectsApi);
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
-    this.#watch = new Watch(kc);
+    this.#runtime = new ControllerRuntime({
+      workers: options.workers,
+      resyncMs: options.periodMs,
+      metrics: options.metrics,
+      log: options.log,
+      watch: new Watch(kc),
+    });
     const core = kc.makeApiClient(CoreV1Api);
     const autoscaling = kc.makeApiClient(AutoscalingV2Api);
-    this.#policies = this.#informer<Policy>(
-      POLICIES,
-      `/apis/${SCALING_GROUP}/${API_VERSION}/${POLICIES}`,
-      () =>
+    const target = (p: Policy) => this.#runtime.enqueue(p.metadata?.namespace, p.spec?.targetRef?.name);
+    this.#policies = this.#runtime.informer<Policy>({
+      name: POLICIES,
+      path: `/apis/${SCALING_GROUP}/${API_VERSION}/${POLICIES}`,
+      list: () =>
         this.#custom.listClusterCustomObject({
           group: SCALING_GROUP,
           version: API_VERSION,
           plural: POLICIES,
-        }),
-      (p) => {
-        // Its own status writes change no generation: only a spec change (or a new or deleted
-        // policy) is worth an evaluation before the next period.
+        }) as Promise<KubernetesListObject<Policy>>,
+      onUpsert: (p) => {
+        // Its own status writes change no generation: only a spec change (or a new policy) is
+        // worth an evaluation before the next period.
         const key = `${p.metadata?.namespace}/${p.metadata?.name}`;
         if (this.#generations.get(key) === p.metadata?.generation) return;
         this.#generations.set(key, p.metadata?.generation);
-        this.#enqueue(p.metadata?.namespace, p.spec?.targetRef?.name);
+        target(p);
       },
-    );
-    this.#services = this.#informer<Service>(
-      SERVICES,
-      `/apis/${APPS_GROUP}/${API_VERSION}/${SERVICES}`,
-      () =>
-        this.#custom.listClusterCustomObject({ group: APPS_GROUP, version: API_VERSION, plural: SERVICES }),
-      () => undefined,
-    );
-    this.#pods = this.#informer<V1Pod>(
-      'pods',
-      '/api/v1/pods',
-      () => core.listPodForAllNamespaces(),
-      () => undefined,
-    );
-    this.#nodes = this.#informer<V1Node>(
-      'nodes',
-      '/api/v1/nodes',
-      () => core.listNode(),
-      () => undefined,
-    );
-    this.#hpas = this.#informer<V2HorizontalPodAutoscaler>(
-      'horizontalpodautoscalers',
-      '/apis/autoscaling/v2/horizontalpodautoscalers',
-      () => autoscaling.listHorizontalPodAutoscalerForAllNamespaces(),
-      (h) => this.#enqueue(h.metadata?.namespace, h.spec?.scaleTargetRef?.name),
-    );
+      onDelete: (p) => {
+        this.#generations.delete(`${p.metadata?.namespace}/${p.metadata?.name}`);
+        target(p);
+      },
+    });
+    this.#services = this.#runtime.informer<Service>({
+      name: SERVICES,
+      path: `/apis/${APPS_GROUP}/${API_VERSION}/${SERVICES}`,
+      list: () =>
+        this.#custom.listClusterCustomObject({
+          group: APPS_GROUP,
+          version: API_VERSION,
+          plural: SERVICES,
+        }) as Promise<KubernetesListObject<Service>>,
+    });
+    this.#pods = this.#runtime.informer<V1Pod>({
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: () => core.listPodForAllNamespaces(),
+    });
+    this.#nodes = this.#runtime.informer<V1Node>({
+      name: 'nodes',
+      path: '/api/v1/nodes',
+      list: () => core.listNode(),
+    });
+    const byTarget = (h: V2HorizontalPodAutoscaler) =>
+      this.#runtime.enqueue(h.metadata?.namespace, h.spec?.scaleTargetRef?.name);
+    this.#hpas = this.#runtime.informer<V2HorizontalPodAutoscaler>({
+      name: 'horizontalpodautoscalers',
+      path: '/apis/autoscaling/v2/horizontalpodautoscalers',
+      list: () => autoscaling.listHorizontalPodAutoscalerForAllNamespaces(),
+      onUpsert: byTarget,
+      onDelete: byTarget,
+    });
   }
 
   synced(): boolean {
-    return this.#synced.size === this.#informers.length;
+    return this.#runtime.synced();
   }
 
   async start(): Promise<void> {
-    await Promise.all(this.#informers.map((i) => i.start()));
-    for (let i = 0; i < this.#o.workers; i++) void this.#work();
-    this.#timer = setInterval(() => this.#enqueueAll(), this.#o.periodMs);
-    this.#timer.unref();
-    this.#enqueueAll();
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#queue.shutDown();
-    await Promise.all(this.#informers.map((i) => i.stop()));
-  }
-
-  #informer<T extends KubernetesObject>(
-    what: string,
-    path: string,
-    list: () => Promise<KubernetesListObject<T>>,
-    onChange: (o: T) => void,
-  ): ListWatch<T> {
-    const listAndMark = async () => {
-      const result = await list();
-      this.#synced.add(what);
-      return result;
-    };
-    const informer = new ListWatch<T>(path, this.#watch, listAndMark, false);
-    for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, onChange);
-    let delayMs = 1000;
-    informer.on('connect', () => {
-      delayMs = 1000;
+    await this.#runtime.start({
+      name: CONTROLLER,
+      reconcile: (key) => this.#evaluate(key),
+      // Every service with a policy, every period.
+      keys: () => [
+        ...new Set(this.#policies.list().map((p) => `${p.metadata?.namespace}/${p.spec?.targetRef?.name}`)),
+      ],
+      classify,
     });
-    informer.on('error', (err: unknown) => {
-      if (this.#stopped) return;
-      this.#o.log('warn', 'informer failed; restarting', {
-        informer: what,
-        err: String(err),
-        retryInMs: delayMs,
-      });
-      setTimeout(() => void informer.start(), delayMs).unref();
-      delayMs = Math.min(delayMs * 2, 30_000);
-    });
-    this.#informers.push(informer as unknown as ListWatch<KubernetesObject>);
-    return informer;
+    // The first period starts now, not one period after the start.
+    for (const p of this.#policies.list())
+      this.#runtime.enqueue(p.metadata?.namespace, p.spec?.targetRef?.name);
   }
 
-  #enqueueAll(): void {
-    for (const p of this.#policies.list()) this.#enqueue(p.metadata?.namespace, p.spec?.targetRef?.name);
-  }
-
-  #enqueue(namespace: string | undefined, name: string | undefined): void {
-    if (!namespace || !name) return;
-    this.#queue.add(`${namespace}/${name}`);
-    this.#o.metrics.queueDepth.set({ controller: CONTROLLER }, this.#queue.depth);
-  }
-
-  async #work(): Promise<void> {
-    const { metrics, log } = this.#o;
-    for (;;) {
-      const key = await this.#queue.get();
-      if (key === undefined) return;
-      const end = metrics.duration.startTimer({ controller: CONTROLLER });
-      const evaluation = this.#o.scaling.evaluation.startTimer();
-      try {
-        await this.#evaluate(key);
-        this.#queue.forget(key);
-        metrics.reconciles.inc({ controller: CONTROLLER, result: 'success' });
-      } catch (error) {
-        const failure = apiFailure(error);
-        metrics.reconciles.inc({ controller: CONTROLLER, result: 'error' });
-        metrics.errors.inc({ controller: CONTROLLER, reason: failure.reason });
-        log('warn', 'scaling evaluation failed; retrying', {
-          key,
-          reason: failure.reason,
-          message: failure.message,
-        });
-        this.#queue.addRateLimited(key);
-      } finally {
-        evaluation();
-        end();
-        this.#queue.done(key);
-      }
-    }
+  stop(): Promise<void> {
+    return this.#runtime.stop();
   }
 
   async #evaluate(key: string): Promise<void> {
+    const end = this.#o.scaling.evaluation.startTimer();
+    try {
+      await this.#evaluateService(key);
+    } finally {
+      end();
+    }
+  }
+
+  async #evaluateService(key: string): Promise<void> {
     const [namespace = '', name = ''] = key.split('/');
     const policies = this.#policies
       .list(namespace)
@@ -277,17 +231,21 @@ export class ScalingController {
     const winner = decision.outcomes.find((o) => o.name === decision.winner?.policy);
     const reason = winner?.held ? 'Held' : (winner?.clamps.at(-1)?.kind ?? 'Rules');
     this.#o.scaling.decisions.inc({ direction, reason });
-    this.#o.log('info', 'scaling decision', {
-      decision: id,
-      namespace,
-      service: name,
-      from: decision.from,
-      to: decision.to,
-      actuated: decision.actuate && !blocker,
-      winner: decision.winner,
-      clamps: winner?.clamps ?? [],
-      ...(blocker ? { blocked: blocker.reason } : {}),
-    });
+    this.#o.log.info(
+      {
+        controller: CONTROLLER,
+        decision: id,
+        project: namespace,
+        service: name,
+        from: decision.from,
+        to: decision.to,
+        actuated: decision.actuate && !blocker,
+        winner: decision.winner,
+        clamps: winner?.clamps ?? [],
+        ...(blocker ? { blocked: blocker.reason } : {}),
+      },
+      'scaling decision',
+    );
   }
 
   async #observe(
@@ -464,10 +422,10 @@ export class ScalingController {
           PatchStrategy.MergePatch,
         )
         .catch((error: unknown) =>
-          this.#o.log('warn', 'could not annotate the decision id', {
-            decision: decision.id,
-            error: String(error),
-          }),
+          this.#o.log.warn(
+            { decision: decision.id, err: String(error) },
+            'could not annotate the decision id',
+          ),
         );
       const rule = decision.winner.rule ? ` rule ${decision.winner.rule} of` : '';
       events.push({
@@ -493,7 +451,7 @@ export class ScalingController {
     current: number,
     nowMs: number,
   ): Promise<void> {
-    if (this.#stopped) return;
+    if (this.#runtime.stopped) return;
     const name = p.metadata?.name ?? '';
     const namespace = p.metadata?.namespace ?? '';
     const outcome = decision?.outcomes.find((o) => o.name === outcomeName);
@@ -547,6 +505,11 @@ export class ScalingController {
         if (code !== 404 && code !== 409) throw error;
       });
   }
+}
+
+function classify(error: unknown): Failure {
+  const failure = apiFailure(error);
+  return { quiet: failure.code === 409, reason: failure.reason, message: failure.message };
 }
 
 /** JSON with object keys sorted, so equal statuses compare equal whatever their key order. */

@@ -11,6 +11,7 @@
 
 import type { Condition } from '../../apis/meta/types.ts';
 import type { ScalingDecision, ScalingPolicyStatus } from '../../apis/scaling/v1alpha1/types.ts';
+import { mergeConditions } from '../conditions.ts';
 import type { PolicyOutcome } from './policy.ts';
 
 export const HISTORY_LIMIT = 20;
@@ -18,6 +19,9 @@ export const HISTORY_LIMIT = 20;
 export type Blocker = { reason: 'TargetNotFound' | 'ConflictingAutoscaler' | 'ScaleFailed'; message: string };
 
 type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;
+
+/** The condition types this controller owns on a policy. */
+const OWNED = ['ScalingActive', 'SourcesHealthy', 'CapacityLimited', 'AbleToScale'];
 
 export function policyConditions(
   outcome: PolicyOutcome | undefined,
@@ -82,23 +86,6 @@ function capacityReason(message: string): string {
   return 'Unknown';
 }
 
-/** Conditions with lastTransitionTime kept from the previous ones whose status is unchanged. */
-export function mergeConditions(
-  previous: readonly Condition[] | undefined,
-  next: readonly ConditionInput[],
-  generation: number | undefined,
-  nowIso: string,
-): Condition[] {
-  return next.map((c) => {
-    const old = previous?.find((p) => p.type === c.type);
-    return {
-      ...c,
-      ...(generation === undefined ? {} : { observedGeneration: generation }),
-      lastTransitionTime: old && old.status === c.status ? old.lastTransitionTime : nowIso,
-    };
-  });
-}
-
 /** The decision without its id and time: what makes two decisions "the same". */
 function essence(d: ScalingDecision | undefined): string {
   if (!d) return '';
@@ -128,6 +115,13 @@ export function nextStatus(
     ...(input.generation === undefined ? {} : { observedGeneration: input.generation }),
     ...(lastDecision ? { lastDecision } : {}),
     ...(history.length > 0 ? { history } : {}),
-    conditions: mergeConditions(previous?.conditions, input.conditions, input.generation, input.nowIso),
+    conditions: mergeConditions(
+      previous?.conditions ?? [],
+      input.conditions.map((c) =>
+        input.generation === undefined ? c : { ...c, observedGeneration: input.generation },
+      ),
+      OWNED,
+      new Date(input.nowIso),
+    ),
   };
 }

@@ -72,7 +72,7 @@ t.test('status: last decision, bounded history newest first, transition times ke
     desired: 4,
     record: decision('a', 4),
     conditions,
-    nowIso: 'T1',
+    nowIso: '2026-06-01T10:00:01Z',
   });
   t.match(first, {
     currentReplicas: 2,
@@ -84,18 +84,22 @@ t.test('status: last decision, bounded history newest first, transition times ke
     first.history?.map((d) => d.id),
     ['a'],
   );
-  t.equal(first.conditions?.[0]?.lastTransitionTime, 'T1');
+  t.equal(first.conditions?.[0]?.lastTransitionTime, '2026-06-01T10:00:01Z');
   const same = nextStatus(first, {
     generation: 3,
     current: 4,
     desired: 4,
     record: decision('b', 4),
     conditions,
-    nowIso: 'T2',
+    nowIso: '2026-06-01T10:00:02Z',
   });
   t.equal(same.lastDecision?.id, 'a', 'the same decision again adds nothing');
   t.equal(same.history?.length, 1);
-  t.equal(same.conditions?.[0]?.lastTransitionTime, 'T1', 'unchanged status keeps its transition time');
+  t.equal(
+    same.conditions?.[0]?.lastTransitionTime,
+    '2026-06-01T10:00:01Z',
+    'unchanged status keeps its transition time',
+  );
   let status = same;
   for (let i = 0; i < HISTORY_LIMIT + 5; i++) {
     status = nextStatus(status, {
@@ -104,7 +108,7 @@ t.test('status: last decision, bounded history newest first, transition times ke
       desired: 5 + i,
       record: decision(`d${i}`, 5 + i),
       conditions,
-      nowIso: 'T3',
+      nowIso: '2026-06-01T10:00:03Z',
     });
   }
   t.equal(status.history?.length, HISTORY_LIMIT);
@@ -116,8 +120,11 @@ t.test('status: last decision, bounded history newest first, transition times ke
     desired: 4,
     record: undefined,
     conditions: failing,
-    nowIso: 'T4',
+    nowIso: '2026-06-01T10:00:04Z',
   });
-  t.equal(flipped.conditions?.find((c) => c.type === 'ScalingActive')?.lastTransitionTime, 'T4');
+  t.equal(
+    flipped.conditions?.find((c) => c.type === 'ScalingActive')?.lastTransitionTime,
+    '2026-06-01T10:00:04Z',
+  );
   t.equal(flipped.lastDecision?.id, status.lastDecision?.id, 'no record keeps the last decision');
 });
