@@ -37,12 +37,20 @@ export async function benchCrossing(): Promise<CrossingResult> {
   const gauge = 'kubehpc_bench_load';
   const psPath = `/apis/${APPS_GROUP}/${API_VERSION}/namespaces/${ns}/projectservices`;
   try {
-    await http.must('POST', '/api/v1/namespaces', { metadata: { name: ns } });
+    await http.must('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns },
+    });
     await http.must('POST', psPath, {
+      apiVersion: `${APPS_GROUP}/${API_VERSION}`,
+      kind: 'ProjectService',
       metadata: { name: 'web' },
       spec: { image: 'registry.example/bench:1', replicas: 1 },
     });
     await http.must('POST', `/apis/${SCALING_GROUP}/${API_VERSION}/namespaces/${ns}/scalingpolicies`, {
+      apiVersion: `${SCALING_GROUP}/${API_VERSION}`,
+      kind: 'ScalingPolicy',
       metadata: { name: 'load' },
       spec: {
         targetRef: { name: 'web' },
