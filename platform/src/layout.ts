@@ -24,6 +24,8 @@ export interface Ports {
   kubehpcApiserver: number;
   /** The kubehpc controllers' /healthz, /readyz and /metrics (HTTP). */
   kubehpcControllers: number;
+  /** Prometheus' HTTP API and UI. */
+  prometheus: number;
 }
 
 export interface Layout {
@@ -66,6 +68,7 @@ export function portsFrom(base: number | undefined): Ports {
       schedulerExtender: 10262,
       kubehpcApiserver: 9443,
       kubehpcControllers: 10263,
+      prometheus: 19090,
     };
   }
   return {
@@ -81,6 +84,7 @@ export function portsFrom(base: number | undefined): Ports {
     schedulerExtender: base + 10,
     kubehpcApiserver: base + 7,
     kubehpcControllers: base + 11,
+    prometheus: base + 12,
   };
 }
 

@@ -158,6 +158,7 @@ function portOwners(l: Layout): Array<[string, number]> {
     ['scheduler-extender', p.schedulerExtender],
     ['kubehpc-apiserver', p.kubehpcApiserver],
     ['kubehpc-controllers', p.kubehpcControllers],
+    ['prometheus', p.prometheus],
   ];
 }
 

@@ -5,6 +5,7 @@
 // validation helpers so messages read the same as kube-apiserver's.
 
 import { isQuantity } from '../../../common/quantity.ts';
+import { cronProblems } from './cron.ts';
 import { promql } from './promql.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -117,71 +118,9 @@ export function imageReference(value: string): string[] {
   return [];
 }
 
-const CRON_MACROS = new Set([
-  '@yearly',
-  '@annually',
-  '@monthly',
-  '@weekly',
-  '@daily',
-  '@midnight',
-  '@hourly',
-]);
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number; names?: string[] }> = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTHS },
-  { name: 'day of week', min: 0, max: 7, names: DAYS },
-];
-
-function cronValue(text: string, field: (typeof CRON_FIELDS)[number]): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  const index = field.names?.indexOf(text.toUpperCase()) ?? -1;
-  if (index < 0) return undefined;
-  return field.name === 'month' ? index + 1 : index;
-}
-
-function cronField(text: string, field: (typeof CRON_FIELDS)[number]): string | undefined {
-  for (const item of text.split(',')) {
-    const [range, step, ...extra] = item.split('/');
-    if (extra.length > 0 || range === undefined || range === '') return `${field.name}: malformed "${item}"`;
-    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) {
-      return `${field.name}: step "${step}" must be a positive integer`;
-    }
-    if (range === '*' || (range === '?' && field.name.startsWith('day'))) continue;
-    const bounds = range.split('-');
-    if (bounds.length > 2) return `${field.name}: malformed range "${range}"`;
-    const values = bounds.map((b) => cronValue(b, field));
-    for (const [i, v] of values.entries()) {
-      if (v === undefined) return `${field.name}: "${bounds[i]}" is not a number or name`;
-      if (v < field.min || v > field.max) {
-        return `${field.name}: ${v} is out of range ${field.min}-${field.max}`;
-      }
-    }
-    if (values.length === 2 && (values[0] as number) > (values[1] as number)) {
-      return `${field.name}: range "${range}" runs backwards`;
-    }
-  }
-  return undefined;
-}
-
-/** A standard five-field cron expression (minute hour day-of-month month day-of-week) or a macro. */
+/** A standard five-field cron expression or a macro, parsed by the library the controller runs. */
 export function cronExpression(value: string): string[] {
-  const trimmed = value.trim();
-  if (CRON_MACROS.has(trimmed)) return [];
-  if (/^(TZ|CRON_TZ)=/.test(trimmed)) return ['must not set a time zone inside the expression: use timeZone'];
-  const fields = trimmed.split(/\s+/);
-  if (fields.length !== 5) {
-    return [`must have 5 fields (minute hour day-of-month month day-of-week), found ${fields.length}`];
-  }
-  const errs: string[] = [];
-  for (const [i, f] of fields.entries()) {
-    const problem = cronField(f, CRON_FIELDS[i] as (typeof CRON_FIELDS)[number]);
-    if (problem) errs.push(problem);
-  }
-  return errs;
+  return cronProblems(value);
 }
 
 const KNOWN_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);

@@ -17,6 +17,9 @@ import { serveOps } from '../../../common/ops.ts';
 import { EventRecorder } from './events.ts';
 import { ProjectServiceController } from './projectservice/controller.ts';
 import { FIELD_MANAGER } from './projectservice/identity.ts';
+import { ScalingController } from './scaling/controller.ts';
+import { createScalingMetrics } from './scaling/metrics.ts';
+import { httpPrometheus } from './scaling/sources/prometheus.ts';
 
 const PROGRAM = 'kubehpc-controllers';
 const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
@@ -26,7 +29,9 @@ const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
   --leader-elect=true|false    run only while holding the Lease (default true)
   --lease-namespace=<ns>       namespace of the Lease kubehpc-controllers (default ${SYSTEM_NAMESPACE})
   --workers=<n>                concurrent reconciles per controller (default 4)
-  --log-level=<level>          ${LOG_LEVELS.join(', ')} (default info)`;
+  --log-level=<level>          ${LOG_LEVELS.join(', ')} (default info)
+  --prometheus-url=<url>       Prometheus HTTP API of ScalingPolicy queries without their own address
+  --scaling-period=<seconds>   how often every ScalingPolicy is evaluated (default 15)`;
 
 const LEASE_NAME = 'kubehpc-controllers';
 const LEASE_DURATION_SECONDS = 15;
@@ -44,6 +49,14 @@ export interface ControllerDeps {
 /** The controllers this program runs, each made afresh for every leadership term. */
 const CONTROLLERS: Array<(deps: ControllerDeps) => Controller> = [
   (d) => new ProjectServiceController(d.kc, d),
+  (d) =>
+    new ScalingController(d.kc, {
+      ...d,
+      periodMs: scalingPeriodMs,
+      prometheusUrl: str('prometheus-url'),
+      prometheus: httpPrometheus(),
+      scaling: scalingMetrics,
+    }),
 ];
 
 const flags = parseFlags(PROGRAM, USAGE, [
@@ -54,12 +67,15 @@ const flags = parseFlags(PROGRAM, USAGE, [
   'lease-namespace',
   'workers',
   'log-level',
+  'prometheus-url',
+  'scaling-period',
 ]);
 const str = flags.string;
 const log = createLogger({ component: PROGRAM, level: flags.oneOf('log-level', LOG_LEVELS, 'info') });
 const leaderElect = flags.oneOf('leader-elect', ['true', 'false'], 'true');
 const port = flags.integer('metrics-port', 10263, 1);
 const workers = flags.integer('workers', 4, 1);
+const scalingPeriodMs = flags.integer('scaling-period', 15, 1) * 1000;
 const identity = `${hostname()}_${process.pid}`;
 
 const kc = new KubeConfig();
@@ -68,6 +84,7 @@ if (kubeconfig) kc.loadFromFile(kubeconfig);
 else kc.loadFromDefault();
 
 const metrics = createMetrics();
+const scalingMetrics = createScalingMetrics(metrics.registry);
 const deps: ControllerDeps = {
   kc,
   workers,

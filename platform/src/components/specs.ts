@@ -10,6 +10,7 @@ import {
 } from '../../../common/names.ts';
 import type { Binaries } from '../binaries.ts';
 import { HOST, type Layout } from '../layout.ts';
+import { prometheusSpec, prometheusUrl } from './prometheus.ts';
 
 export const CLUSTER_NAME = 'kubehpc-local';
 export const SERVICE_CIDR = '10.96.0.0/16';
@@ -226,6 +227,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       // Ready once etcd answers and the aggregation layer's authentication config is loaded.
       health: { url: `https://${HOST}:${p.kubehpcApiserver}/readyz`, asAdmin: false, tls: true },
     },
+    prometheusSpec(l),
     {
       name: KUBEHPC_CONTROLLERS,
       binary: process.execPath,
@@ -236,6 +238,9 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         `--metrics-port=${p.kubehpcControllers}`,
         `--lease-namespace=${SYSTEM_NAMESPACE}`,
         '--leader-elect=true',
+        `--prometheus-url=${prometheusUrl(l)}`,
+        // Snappier than the HPA's 15 s: the local platform is where users try scaling out.
+        '--scaling-period=5',
       ],
       sources: [
         join(l.repoRoot, 'apiserver', 'src', 'controllers'),

@@ -88,7 +88,9 @@ t.test('cron expressions: five fields within range, names, steps and macros', as
     '@every',
     'a * * * *',
   ]);
-  t.match(cronExpression('0 25 * * *')[0], /hour: 25 is out of range 0-23/);
+  t.match(cronExpression('0 25 * * *')[0], /hour is out of range 0-23/);
+  t.match(cronExpression('0 0 * 13 *')[0], /month is out of range 1-12/);
+  t.same(cronExpression('0 0 31 2 *'), ['never fires'], 'a valid pattern with no date is refused');
 });
 
 t.test('time zones are IANA names spelt exactly', async (t) => {

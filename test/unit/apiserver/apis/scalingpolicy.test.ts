@@ -59,6 +59,41 @@ t.test('the mission example is valid and gets its defaults', async (t) => {
     scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: 'Max' },
   });
   t.equal(sp.spec.capacityGuard?.action, 'Refuse');
+  t.equal(sp.spec.mode, 'Auto');
+  t.equal(sp.spec.tolerance, 0.1);
+  t.equal(sp.spec.precedence, 0);
+  t.equal(sp.spec.cpuInitializationPeriodSeconds, 300);
+  t.equal(sp.spec.initialReadinessDelaySeconds, 30);
+});
+
+t.test('the issue-13 fields are accepted: fallback, emptyAs, ceiling, exclusion dates, Cap', async (t) => {
+  const sp = admit(
+    body({
+      targetRef: { name: 'portal' },
+      maxReplicas: 10,
+      rules: [
+        { ...cpu, fallbackReplicas: 3 },
+        { name: 'qps', prometheus: { query: 'sum(rate(x[1m]))', targetPerReplica: 50, emptyAs: 0 } },
+        {
+          name: 'peak',
+          schedule: {
+            cron: '0 22 * * *',
+            duration: '4h',
+            replicas: 4,
+            maxReplicas: 8,
+            excludeDates: ['2026-12-25'],
+          },
+        },
+      ],
+      capacityGuard: { maxUtilizationPercent: 80, action: 'Cap' },
+      mode: 'Recommend',
+      prometheusAddress: 'http://127.0.0.1:9090',
+    }),
+  );
+  t.equal(sp.spec.capacityGuard?.action, 'Cap');
+  t.equal(sp.spec.rules[1]?.prometheus?.emptyAs, 0);
+  t.same(sp.spec.rules[2]?.schedule?.excludeDates, ['2026-12-25']);
+  t.equal(sp.spec.mode, 'Recommend');
 });
 
 t.test('minReplicas defaults to 1 and schedule timeZone to UTC', async (t) => {
@@ -180,6 +215,80 @@ const cases: Array<[string, Record<string, unknown>, string, string]> = [
     { ...base, behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1 }] } } },
     'spec.behavior.scaleUp.policies[0].periodSeconds',
     'FieldValueRequired',
+  ],
+  [
+    'schedule ceiling below its floor',
+    {
+      ...base,
+      rules: [{ name: 's', schedule: { cron: '0 8 * * *', duration: '1h', replicas: 4, maxReplicas: 3 } }],
+    },
+    'spec.rules[0].schedule.maxReplicas',
+    'FieldValueInvalid',
+  ],
+  [
+    'exclusion date that does not exist',
+    {
+      ...base,
+      rules: [
+        {
+          name: 's',
+          schedule: { cron: '0 8 * * *', duration: '1h', replicas: 2, excludeDates: ['2026-02-30'] },
+        },
+      ],
+    },
+    'spec.rules[0].schedule.excludeDates[0]',
+    'FieldValueInvalid',
+  ],
+  [
+    'exclusion date in another format',
+    {
+      ...base,
+      rules: [
+        {
+          name: 's',
+          schedule: { cron: '0 8 * * *', duration: '1h', replicas: 2, excludeDates: ['01/10/2026'] },
+        },
+      ],
+    },
+    'spec.rules[0].schedule.excludeDates[0]',
+    'FieldValueInvalid',
+  ],
+  [
+    'cron that never fires',
+    { ...base, rules: [{ name: 's', schedule: { cron: '0 0 30 2 *', duration: '1h', replicas: 2 } }] },
+    'spec.rules[0].schedule.cron',
+    'FieldValueInvalid',
+  ],
+  [
+    'fallback above max',
+    { ...base, rules: [{ ...cpu, fallbackReplicas: 11 }] },
+    'spec.rules[0].fallbackReplicas',
+    'FieldValueInvalid',
+  ],
+  [
+    'fallback on a schedule rule',
+    {
+      ...base,
+      rules: [
+        { name: 's', fallbackReplicas: 2, schedule: { cron: '0 8 * * *', duration: '1h', replicas: 2 } },
+      ],
+    },
+    'spec.rules[0].fallbackReplicas',
+    'FieldValueInvalid',
+  ],
+  ['tolerance above 1', { ...base, tolerance: 1.5 }, 'spec.tolerance', 'FieldValueInvalid'],
+  ['bad mode', { ...base, mode: 'DryRun' }, 'spec.mode', 'FieldValueNotSupported'],
+  [
+    'prometheus address not a URL',
+    { ...base, prometheusAddress: 'prometheus:9090' },
+    'spec.prometheusAddress',
+    'FieldValueInvalid',
+  ],
+  [
+    'unknown capacity action',
+    { ...base, capacityGuard: { maxUtilizationPercent: 80, action: 'Queue' } },
+    'spec.capacityGuard.action',
+    'FieldValueNotSupported',
   ],
   [
     'guard above 100%',

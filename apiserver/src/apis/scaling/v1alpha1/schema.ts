@@ -41,6 +41,12 @@ const PROMETHEUS_RULE: Schema = {
       exclusiveMinimum: true,
       description: 'Value one replica should carry: desired = ceil(value / targetPerReplica).',
     },
+    emptyAs: {
+      type: 'number',
+      minimum: 0,
+      description:
+        'Value to use when the query returns no sample (e.g. 0 for a rate with no traffic yet). Unset: an empty result is an error.',
+    },
   },
 };
 
@@ -67,7 +73,20 @@ const SCHEDULE_RULE: Schema = {
       minLength: 1,
       description: 'How long each window lasts, e.g. 2h.',
     },
-    replicas: { ...REPLICAS, description: 'Replicas during the window.' },
+    replicas: { ...REPLICAS, description: 'Floor during the window: metric rules still scale above it.' },
+    maxReplicas: {
+      ...REPLICAS,
+      minimum: 1,
+      description: 'Optional ceiling during the window (below the policy maxReplicas).',
+    },
+    excludeDates: {
+      type: 'array',
+      maxItems: 366,
+      'x-kubernetes-list-type': 'set',
+      description:
+        'Dates (YYYY-MM-DD, in timeZone) without windows, e.g. holidays: no window is active on such a date and none that starts on one is used.',
+      items: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+    },
   },
 };
 
@@ -96,6 +115,12 @@ const RULE: Schema = {
       default: 0,
       description: 'Used by combine: Priority (higher wins).',
     },
+    fallbackReplicas: {
+      ...REPLICAS,
+      minimum: 1,
+      description:
+        'Replicas this rule proposes while its source fails (the other rules still decide). Unset: a failed rule proposes nothing; if every rule fails the count is held.',
+    },
   },
 };
 
@@ -104,6 +129,12 @@ const SCALING_RULES: Schema = {
   properties: {
     stabilizationWindowSeconds: { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 },
     selectPolicy: { type: 'string', enum: ['Max', 'Min', 'Disabled'], default: 'Max' },
+    tolerance: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'Overrides spec.tolerance in this direction.',
+    },
     policies: {
       type: 'array',
       maxItems: 8,
@@ -145,7 +176,53 @@ export const SCALING_POLICY_SPEC_SCHEMA: Schema = {
       type: 'string',
       enum: ['Max', 'Weighted', 'Priority'],
       default: 'Max',
-      description: 'How rules (and several policies of one service) agree: Max scales up more and down less.',
+      description:
+        'How the metric rules agree: Max (scale up more, down less), Weighted (weighted mean, rounded up), Priority (highest-priority rule with a value). Schedule rules act as floor and ceiling after combining.',
+    },
+    precedence: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 0,
+      maximum: 1000,
+      default: 0,
+      description:
+        'Several policies on one service: among the Auto policies with the highest precedence, the largest proposal sets the count.',
+    },
+    mode: {
+      type: 'string',
+      enum: ['Auto', 'Recommend'],
+      default: 'Auto',
+      description: 'Auto actuates; Recommend decides and records, never scales.',
+    },
+    tolerance: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.1,
+      description: 'No change while |1 - value/target| is within this ratio (both directions).',
+    },
+    cpuInitializationPeriodSeconds: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 0,
+      maximum: 3600,
+      default: 300,
+      description:
+        'A CPU sample of a pod started this recently counts only once the pod is ready and sampled since.',
+    },
+    initialReadinessDelaySeconds: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 0,
+      maximum: 3600,
+      default: 30,
+      description: 'A pod not ready this long after its start is treated as still starting.',
+    },
+    prometheusAddress: {
+      type: 'string',
+      pattern: '^https?://[^\\s]+$',
+      maxLength: 1024,
+      description: "Prometheus HTTP API of this policy's queries; unset: the controller's --prometheus-url.",
     },
     behavior: {
       type: 'object',
@@ -181,11 +258,18 @@ export const SCALING_POLICY_SPEC_SCHEMA: Schema = {
     },
     capacityGuard: {
       type: 'object',
-      description: 'Refuse (or only warn about) a scale-up the resource pool cannot honour.',
+      description:
+        'Before a scale-up, check the new replicas fit under maxUtilizationPercent of the allocatable resources of the nodes the service can run on.',
       required: ['maxUtilizationPercent'],
       properties: {
         maxUtilizationPercent: { type: 'integer', format: 'int32', minimum: 1, maximum: 100 },
-        action: { type: 'string', enum: ['Refuse', 'Warn'], default: 'Refuse' },
+        action: {
+          type: 'string',
+          enum: ['Cap', 'Refuse', 'Warn'],
+          default: 'Refuse',
+          description:
+            'Cap: scale up as far as fits; Refuse: no scale-up unless all fit; Warn: scale anyway.',
+        },
       },
     },
     paused: {
@@ -202,9 +286,40 @@ const RULE_VALUE: Schema = {
   required: ['name'],
   properties: {
     name: { type: 'string' },
-    value: { type: 'number', description: 'The metric value observed.' },
-    desiredReplicas: { type: 'integer', format: 'int32' },
+    source: { type: 'string', enum: ['resource', 'prometheus', 'schedule'] },
+    value: { type: 'number', description: 'The metric value observed (utilisation percent, query value).' },
+    target: { type: 'number', description: 'The target it was compared with.' },
+    desiredReplicas: { type: 'integer', format: 'int32', description: "The rule's proposal." },
+    active: { type: 'boolean', description: 'Schedule rules: whether a window covers the decision time.' },
+    fallback: {
+      type: 'boolean',
+      description: "The proposal is the rule's fallbackReplicas: its source failed.",
+    },
     error: { type: 'string', description: 'Why the rule gave no value this period.' },
+  },
+};
+
+const CLAMP: Schema = {
+  type: 'object',
+  required: ['kind', 'from', 'to'],
+  description: 'One step that changed the proposal after the rules were combined.',
+  properties: {
+    kind: {
+      type: 'string',
+      enum: [
+        'ScheduleFloor',
+        'ScheduleCeiling',
+        'Stabilization',
+        'Rate',
+        'MinReplicas',
+        'MaxReplicas',
+        'Capacity',
+        'Paused',
+      ],
+    },
+    from: { type: 'integer', format: 'int32' },
+    to: { type: 'integer', format: 'int32' },
+    message: { type: 'string' },
   },
 };
 
@@ -216,8 +331,19 @@ const DECISION: Schema = {
     time: { type: 'string', format: 'date-time' },
     from: { type: 'integer', format: 'int32' },
     to: { type: 'integer', format: 'int32' },
-    reason: { type: 'string' },
+    reason: { type: 'string', description: 'Why, in one sentence.' },
     rules: { type: 'array', items: RULE_VALUE },
+    proposal: { type: 'integer', format: 'int32', description: 'The rules combined, before any clamp.' },
+    winner: {
+      type: 'object',
+      description: 'Which policy and rule set the count (several policies may target one service).',
+      properties: { policy: { type: 'string' }, rule: { type: 'string' } },
+    },
+    clamps: { type: 'array', items: CLAMP },
+    actuated: {
+      type: 'boolean',
+      description: 'Whether the count was written (false in Recommend mode or when held).',
+    },
   },
 };
 

@@ -11,6 +11,7 @@ export interface ResourceRule {
 export interface PrometheusRule {
   query: string;
   targetPerReplica: number;
+  emptyAs?: number;
 }
 
 export interface ScheduleRule {
@@ -18,6 +19,8 @@ export interface ScheduleRule {
   timeZone?: string;
   duration: string;
   replicas: number;
+  maxReplicas?: number;
+  excludeDates?: string[];
 }
 
 export interface ScalingRule {
@@ -27,6 +30,7 @@ export interface ScalingRule {
   schedule?: ScheduleRule;
   weight?: number;
   priority?: number;
+  fallbackReplicas?: number;
 }
 
 export interface ScalingPolicyRate {
@@ -38,25 +42,57 @@ export interface ScalingPolicyRate {
 export interface ScalingDirection {
   stabilizationWindowSeconds?: number;
   selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  tolerance?: number;
   policies?: ScalingPolicyRate[];
 }
+
+export type CapacityAction = 'Cap' | 'Refuse' | 'Warn';
+export type PauseMode = 'None' | 'All' | 'ScaleIn' | 'ScaleOut';
+export type CombineMode = 'Max' | 'Weighted' | 'Priority';
 
 export interface ScalingPolicySpec {
   targetRef: { name: string };
   minReplicas?: number;
   maxReplicas: number;
   rules: ScalingRule[];
-  combine?: 'Max' | 'Weighted' | 'Priority';
+  combine?: CombineMode;
+  precedence?: number;
+  mode?: 'Auto' | 'Recommend';
+  tolerance?: number;
+  cpuInitializationPeriodSeconds?: number;
+  initialReadinessDelaySeconds?: number;
+  prometheusAddress?: string;
   behavior?: { scaleUp?: ScalingDirection; scaleDown?: ScalingDirection };
-  capacityGuard?: { maxUtilizationPercent: number; action?: 'Refuse' | 'Warn' };
-  paused?: 'None' | 'All' | 'ScaleIn' | 'ScaleOut';
+  capacityGuard?: { maxUtilizationPercent: number; action?: CapacityAction };
+  paused?: PauseMode;
 }
 
 export interface RuleValue {
   name: string;
+  source?: 'resource' | 'prometheus' | 'schedule';
   value?: number;
+  target?: number;
   desiredReplicas?: number;
+  active?: boolean;
+  fallback?: boolean;
   error?: string;
+}
+
+export type ClampKind =
+  | 'ScheduleFloor'
+  | 'ScheduleCeiling'
+  | 'Stabilization'
+  | 'Rate'
+  | 'MinReplicas'
+  | 'MaxReplicas'
+  | 'Capacity'
+  | 'Paused';
+
+export interface Clamp {
+  kind: ClampKind;
+  from: number;
+  to: number;
+  message?: string;
 }
 
 export interface ScalingDecision {
@@ -66,6 +102,10 @@ export interface ScalingDecision {
   to: number;
   reason?: string;
   rules?: RuleValue[];
+  proposal?: number;
+  winner?: { policy?: string; rule?: string };
+  clamps?: Clamp[];
+  actuated?: boolean;
 }
 
 export interface ScalingPolicyStatus {

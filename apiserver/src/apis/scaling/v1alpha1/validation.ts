@@ -1,5 +1,6 @@
 // The rules of ScalingPolicy a schema cannot state: minReplicas ≤ maxReplicas, exactly one
-// source per rule, schedule replicas within the bounds, a short enough window.
+// source per rule, schedule floor and ceiling and fallbacks within the bounds, a short enough
+// window, exclusion dates that exist.
 
 import * as field from '../../field.ts';
 import { parseDuration } from '../../formats.ts';
@@ -34,6 +35,24 @@ export function validateScalingPolicySpec(
         ),
       );
     }
+    if (rule.fallbackReplicas !== undefined && rule.fallbackReplicas > spec.maxReplicas) {
+      errors.push(
+        field.invalid(
+          p.child('fallbackReplicas'),
+          rule.fallbackReplicas,
+          `must be at most maxReplicas (${spec.maxReplicas})`,
+        ),
+      );
+    }
+    if (rule.fallbackReplicas !== undefined && rule.schedule) {
+      errors.push(
+        field.invalid(
+          p.child('fallbackReplicas'),
+          rule.fallbackReplicas,
+          'a schedule rule cannot fail: no fallback',
+        ),
+      );
+    }
     const schedule = rule.schedule;
     if (schedule) {
       if (schedule.replicas > spec.maxReplicas || schedule.replicas < min) {
@@ -45,6 +64,27 @@ export function validateScalingPolicySpec(
           ),
         );
       }
+      const ceiling = schedule.maxReplicas;
+      if (ceiling !== undefined && (ceiling < schedule.replicas || ceiling > spec.maxReplicas)) {
+        errors.push(
+          field.invalid(
+            p.child('schedule').child('maxReplicas'),
+            ceiling,
+            `must be between the window's replicas (${schedule.replicas}) and maxReplicas (${spec.maxReplicas})`,
+          ),
+        );
+      }
+      for (const [j, date] of (schedule.excludeDates ?? []).entries()) {
+        if (!isCalendarDate(date)) {
+          errors.push(
+            field.invalid(
+              p.child('schedule').child('excludeDates').index(j),
+              date,
+              'must be a date that exists',
+            ),
+          );
+        }
+      }
       const seconds = parseDuration(schedule.duration);
       if (seconds !== undefined && seconds > MAX_WINDOW_SECONDS) {
         errors.push(
@@ -54,4 +94,13 @@ export function validateScalingPolicySpec(
     }
   }
   return errors;
+}
+
+/** YYYY-MM-DD naming a real day (no 2026-02-30). */
+function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

@@ -1,0 +1,114 @@
+// What the scaling e2e tests share: ProjectService and ScalingPolicy objects through the
+// admin client, reading them back, and waiting on their fields.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { API_VERSION, APPS_GROUP, SCALING_GROUP } from '../../../common/names.ts';
+import { eventually, objects, platform } from '../../support/cluster.ts';
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface Decision {
+  id: string;
+  from: number;
+  to: number;
+  reason?: string;
+  winner?: { policy?: string; rule?: string };
+  clamps?: Array<{ kind: string; from: number; to: number }>;
+  rules?: Array<{ name: string; value?: number; desiredReplicas?: number; error?: string; active?: boolean }>;
+}
+
+export interface PolicyStatus {
+  lastDecision?: Decision;
+  history?: Decision[];
+  conditions?: Condition[];
+}
+
+export async function createService(ns: string, name: string, replicas: number, cpu = '100m'): Promise<void> {
+  await objects().create({
+    apiVersion: `${APPS_GROUP}/${API_VERSION}`,
+    kind: 'ProjectService',
+    metadata: { name, namespace: ns },
+    spec: { image: `registry.example/${name}:1`, replicas, resources: { cpu, memory: '64Mi' } },
+  } as never);
+}
+
+export async function createPolicy(ns: string, name: string, spec: Record<string, unknown>): Promise<void> {
+  await objects().create({
+    apiVersion: `${SCALING_GROUP}/${API_VERSION}`,
+    kind: 'ScalingPolicy',
+    metadata: { name, namespace: ns },
+    spec,
+  } as never);
+}
+
+interface ServiceObject {
+  metadata: { annotations?: Record<string, string> };
+  spec: { replicas: number };
+}
+
+export async function service(ns: string, name: string): Promise<ServiceObject> {
+  return (await objects().read({
+    apiVersion: `${APPS_GROUP}/${API_VERSION}`,
+    kind: 'ProjectService',
+    metadata: { name, namespace: ns },
+  })) as unknown as ServiceObject;
+}
+
+export async function policyStatus(ns: string, name: string): Promise<PolicyStatus> {
+  const o = (await objects().read({
+    apiVersion: `${SCALING_GROUP}/${API_VERSION}`,
+    kind: 'ScalingPolicy',
+    metadata: { name, namespace: ns },
+  })) as unknown as { status?: PolicyStatus };
+  return o.status ?? {};
+}
+
+export function replicasReach(ns: string, name: string, want: number, timeoutMs = 90_000): Promise<true> {
+  return eventually(
+    `${ns}/${name} replicas = ${want}`,
+    async () => ((await service(ns, name)).spec.replicas === want ? true : undefined),
+    timeoutMs,
+  );
+}
+
+export function conditionIs(
+  ns: string,
+  policy: string,
+  type: string,
+  status: string,
+  timeoutMs = 60_000,
+): Promise<Condition> {
+  return eventually(
+    `${ns}/${policy} condition ${type}=${status}`,
+    async () => {
+      const c = (await policyStatus(ns, policy)).conditions?.find((x) => x.type === type);
+      return c?.status === status ? c : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** The controllers' log of the local platform, where each decision is one JSON line. */
+export function controllersLog(): Promise<string> {
+  return readFile(join(platform.logDir, 'kubehpc-controllers.log'), 'utf8');
+}
+
+/** Events about an object, newest last. */
+export async function eventsAbout(
+  ns: string,
+  kind: string,
+  name: string,
+): Promise<Array<{ reason: string; message: string }>> {
+  const list = (await objects().list('v1', 'Event', ns)) as unknown as {
+    items: Array<{ reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } }>;
+  };
+  return list.items
+    .filter((e) => e.involvedObject?.kind === kind && e.involvedObject?.name === name)
+    .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '' }));
+}
