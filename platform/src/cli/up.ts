@@ -15,7 +15,7 @@ try {
     log(`the local platform is already running (${result.nodes.length} simulated nodes); nothing to do.`);
   } else {
     log(
-      `the local platform is up in ${result.seconds.toFixed(1)} s: Kubernetes ${result.binaries.versions.kubernetes}, etcd ${result.binaries.versions.etcd}, kwok ${result.binaries.versions.kwok}, ${result.nodes.length} simulated nodes.`,
+      `the local platform is up in ${result.seconds.toFixed(1)} s: Kubernetes ${result.binaries.versions.kubernetes}, etcd ${result.binaries.versions.etcd}, kwok ${result.binaries.versions.kwok}, ${result.nodes.length} simulated nodes${result.realNode ? ` and the real node ${result.realNode} (kubelet + containerd)` : ''}.`,
     );
   }
   console.log(`
@@ -24,7 +24,14 @@ Try next:
   export PATH=$PWD/${bin}:$PATH      # kubectl ${result.binaries.versions.kubernetes}, matching the server
   kubectl get nodes -L node.kubehpc.dev/class
   kubectl get noderesourcetopologies
-  kubectl create deployment hello --image=registry.example/hello:1 --replicas=3 && kubectl get pods -o wide
+  kubectl create deployment hello --image=registry.example/hello:1 --replicas=3 && kubectl get pods -o wide${
+    result.realNode
+      ? `
+  kubectl run real --image=kubehpc.local/busybox:1 --image-pull-policy=Never --restart=Never \\
+    --overrides='{"spec":{"nodeName":"${result.realNode}"}}' -- sh -c 'echo hello from a real container; sleep 3600'
+  kubectl logs real`
+      : ''
+  }
 
 Logs are in ${relative(process.cwd(), l.logDir) || l.logDir}/; stop everything with: npm run down`);
 } catch (error) {
