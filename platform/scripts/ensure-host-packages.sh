@@ -2,11 +2,11 @@
 # Installs the Debian packages the real node (real-0) runs on when they are missing: containerd
 # and runc run its containers, the CNI plugins give pods addresses, busybox-static fills the
 # test images, iproute2 makes the pods' bridge. Skipped for a platform without the real node
-# (KUBEHPC_REAL_NODE=0, or a second platform in its own KUBEHPC_LOCAL_DIR). Cheap when present.
+# (KUBEHPC_REAL_NODE=0, or unset with KUBEHPC_LOCAL_DIR or KUBEHPC_PORT_BASE). Cheap when present.
 set -euo pipefail
 case "${KUBEHPC_REAL_NODE:-}" in
   0|false|no|off) exit 0 ;;
-  "") [ -n "${KUBEHPC_LOCAL_DIR:-}" ] && exit 0 ;;
+  "") if [ -n "${KUBEHPC_LOCAL_DIR:-}" ] || [ -n "${KUBEHPC_PORT_BASE:-}" ]; then exit 0; fi ;;
 esac
 missing=()
 for pkg in containerd runc containernetworking-plugins busybox-static iproute2; do

@@ -3,8 +3,9 @@
 //
 // KUBEHPC_LOCAL_DIR and KUBEHPC_PORT_BASE let a second, independent platform run beside
 // the default one (the lifecycle tests do this); KUBEHPC_CACHE_DIR moves the binary cache.
-// KUBEHPC_REAL_NODE=1|0 turns the real node (real-0: kubelet + containerd) on or off; it is on
-// for the default platform and off for one in its own KUBEHPC_LOCAL_DIR, because the
+// KUBEHPC_REAL_NODE=1|0 turns the real node (real-0: kubelet + containerd) on or off. Unset,
+// it is on for the default platform only, and off for one with its own KUBEHPC_LOCAL_DIR or
+// KUBEHPC_PORT_BASE (lifecycle tests, benchmarks, engineers' parallel platforms): the
 // kubelet's fixed host paths allow one real node per machine.
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -109,10 +110,10 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kubehpc');
 }
 
-/** KUBEHPC_REAL_NODE when set, else on for the default platform only. */
+/** KUBEHPC_REAL_NODE when set, else on for the default platform (own folder and ports) only. */
 export function realNodeWanted(env: NodeJS.ProcessEnv): boolean {
   const value = env.KUBEHPC_REAL_NODE;
-  if (value === undefined || value === '') return !env.KUBEHPC_LOCAL_DIR;
+  if (value === undefined || value === '') return !env.KUBEHPC_LOCAL_DIR && !env.KUBEHPC_PORT_BASE;
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new Error(`KUBEHPC_REAL_NODE must be 1 or 0, got ${value}`);
