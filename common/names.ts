@@ -86,3 +86,18 @@ export const SCHEDULER_EXTENDER_MANAGED_RESOURCES = [
 
 /** URL path segments (after the extender's urlPrefix) of the extender's verbs. */
 export const SCHEDULER_EXTENDER_VERBS = { filter: 'filter', prioritize: 'prioritize' } as const;
+
+/** The local platform's real node (kubelet + containerd + runc), beside the kwok nodes. */
+export const REAL_NODE_NAME = 'real-0';
+/** The real node's address: the host's own on the bridge of the real node's pods. */
+export const REAL_NODE_ADDRESS = '10.245.0.1';
+/** NODE_CLASS_LABEL value of the real node. */
+export const REAL_NODE_CLASS = 'real';
+/** NoSchedule taint key on the real node: only pods that tolerate it land there. */
+export const REAL_NODE_TAINT = 'node.kubehpc.dev/real';
+/**
+ * ProjectService annotation (value `"true"`) asking for its pods on the real node: the
+ * controller adds the toleration and node selector. Stands in until ProjectService has
+ * placement fields.
+ */
+export const REAL_NODE_ANNOTATION = 'kubehpc.dev/real-node';

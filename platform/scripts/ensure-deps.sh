@@ -3,6 +3,7 @@
 # package) when node_modules is missing or older than package-lock.json. Cheap when current.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+bash platform/scripts/ensure-host-packages.sh
 stamp=node_modules/.kubehpc-lock.sha256
 want=$(cat package.json package-lock.json | sha256sum | cut -d" " -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x node_modules/.bin/node ]; then

@@ -67,6 +67,14 @@ export const BUILDS: Record<string, GoModuleBuild> = {
     ],
     versionFlags: kubernetesVersionFlags,
   },
+  // The real node's kubelet: the same pinned release, in a wrapper module of its own so that
+  // it is a cache entry of its own (a kubelet change never rebuilds the control plane).
+  kubelet: {
+    module: 'kubelet',
+    pin: 'k8s.io/kubernetes',
+    packages: ['k8s.io/kubernetes/cmd/kubelet'],
+    versionFlags: kubernetesVersionFlags,
+  },
   kwok: {
     module: 'kwok',
     pin: 'sigs.k8s.io/kwok',
@@ -230,6 +238,7 @@ export interface Binaries {
   kubeScheduler: string;
   kubectl: string;
   kubeletPeer: string;
+  kubelet: string;
   kwok: string;
   kwokStages: string;
   versions: Record<string, string>;
@@ -259,6 +268,7 @@ export async function ensureBinaries(
     kubeScheduler: at('kubernetes', 'kube-scheduler'),
     kubectl: at('kubernetes', 'kubectl'),
     kubeletPeer: at('kubernetes', 'kubelet-peer'),
+    kubelet: at('kubelet', 'kubelet'),
     kwok: at('kwok', 'kwok'),
     kwokStages: at('kwok', 'kwok-stages.yaml'),
     versions: Object.fromEntries(plans.map((p) => [p.name, p.version])),

@@ -3,6 +3,10 @@
 //
 // KUBEHPC_LOCAL_DIR and KUBEHPC_PORT_BASE let a second, independent platform run beside
 // the default one (the lifecycle tests do this); KUBEHPC_CACHE_DIR moves the binary cache.
+// KUBEHPC_REAL_NODE=1|0 turns the real node (real-0: kubelet + containerd) on or off. Unset,
+// it is on for the default platform only, and off for one with its own KUBEHPC_LOCAL_DIR or
+// KUBEHPC_PORT_BASE (lifecycle tests, benchmarks, engineers' parallel platforms): the
+// kubelet's fixed host paths allow one real node per machine.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -26,6 +30,12 @@ export interface Ports {
   kubehpcControllers: number;
   /** Prometheus' HTTP API and UI. */
   prometheus: number;
+  /** The real node's kubelet API (HTTPS: logs, exec, /metrics/resource). */
+  kubelet: number;
+  /** The real node's kubelet /healthz (HTTP). */
+  kubeletHealthz: number;
+  /** The real node's containerd /v1/metrics (HTTP), its health probe. */
+  containerdMetrics: number;
 }
 
 export interface Layout {
@@ -39,6 +49,10 @@ export interface Layout {
   binDir: string;
   kubeconfig: string;
   cacheDir: string;
+  /** Whether this platform runs the real node real-0 (see KUBEHPC_REAL_NODE above). */
+  realNode: boolean;
+  /** The real node's state: containerd's root and state, the kubelet's root, CNI, logs. */
+  realNodeDir: string;
   ports: Ports;
 }
 
@@ -69,6 +83,9 @@ export function portsFrom(base: number | undefined): Ports {
       kubehpcApiserver: 9443,
       kubehpcControllers: 10263,
       prometheus: 19090,
+      kubelet: 10250,
+      kubeletHealthz: 10248,
+      containerdMetrics: 10264,
     };
   }
   return {
@@ -84,13 +101,26 @@ export function portsFrom(base: number | undefined): Ports {
     schedulerExtender: base + 10,
     kubehpcApiserver: base + 7,
     kubehpcControllers: base + 11,
-    prometheus: base + 12,
+    prometheus: base + 15,
+    // The real node: base + 12 to 14.
+    kubelet: base + 12,
+    kubeletHealthz: base + 13,
+    containerdMetrics: base + 14,
   };
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KUBEHPC_CACHE_DIR) return resolve(env.KUBEHPC_CACHE_DIR);
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kubehpc');
+}
+
+/** KUBEHPC_REAL_NODE when set, else on for the default platform (own folder and ports) only. */
+export function realNodeWanted(env: NodeJS.ProcessEnv): boolean {
+  const value = env.KUBEHPC_REAL_NODE;
+  if (value === undefined || value === '') return !env.KUBEHPC_LOCAL_DIR && !env.KUBEHPC_PORT_BASE;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new Error(`KUBEHPC_REAL_NODE must be 1 or 0, got ${value}`);
 }
 
 export function layout(env: NodeJS.ProcessEnv = process.env): Layout {
@@ -113,6 +143,8 @@ export function layout(env: NodeJS.ProcessEnv = process.env): Layout {
     binDir: join(localDir, 'bin'),
     kubeconfig: join(localDir, 'kubeconfig'),
     cacheDir: defaultCacheDir(env),
+    realNode: realNodeWanted(env),
+    realNodeDir: join(localDir, 'realnode'),
     ports: portsFrom(base),
   };
 }

@@ -9,7 +9,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs the polyfill loaded first
 import * as x509 from '@peculiar/x509';
-import { APISERVER_SERVICE, SYSTEM_NAMESPACE } from '../../common/names.ts';
+import {
+  APISERVER_SERVICE,
+  REAL_NODE_ADDRESS,
+  REAL_NODE_NAME,
+  SYSTEM_NAMESPACE,
+} from '../../common/names.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -52,6 +57,8 @@ export const IDENTITIES = {
   kubehpcApiserver: { commonName: 'kubehpc:apiserver', organizations: [] },
   /** The kubehpc controllers; RBAC: manifests/apiserver/controller-rbac.yaml. */
   kubehpcControllerManager: { commonName: 'kubehpc:controller-manager', organizations: [] },
+  /** The real node's kubelet: a node identity, so the Node authorizer and NodeRestriction apply. */
+  realNodeKubelet: { commonName: `system:node:${REAL_NODE_NAME}`, organizations: ['system:nodes'] },
 } as const;
 
 const LOOPBACK_NAMES = ['localhost'];
@@ -106,6 +113,9 @@ export function pkiPlan(serviceIp: string): PkiPlan {
         `${APISERVER_SERVICE}.${SYSTEM_NAMESPACE}.svc`,
         `${APISERVER_SERVICE}.${SYSTEM_NAMESPACE}.svc.cluster.local`,
       ]),
+      // The real node's kubelet serves logs, exec and metrics to kube-apiserver on loopback.
+      server('kubelet-serving', REAL_NODE_NAME, [REAL_NODE_NAME], [REAL_NODE_ADDRESS]),
+      client('kubelet-client', IDENTITIES.realNodeKubelet),
       client('kubehpc-apiserver-etcd-client', IDENTITIES.kubehpcApiserverEtcdClient),
       client('kubehpc-apiserver-client', IDENTITIES.kubehpcApiserver),
       client('kubehpc-controller-manager', IDENTITIES.kubehpcControllerManager),

@@ -7,6 +7,7 @@ import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { registered, registerLocal } from '../../apiserver/src/cmd/registration.ts';
+import { REAL_NODE_NAME } from '../../common/names.ts';
 import { type Binaries, ensureBinaries } from './binaries.ts';
 import { CLUSTER_NAME, type ComponentSpec, componentSpecs, SERVICE_IP } from './components/specs.ts';
 import { probe, waitUntil } from './health.ts';
@@ -15,6 +16,10 @@ import { HOST, type Layout } from './layout.ts';
 import { applyManifestFile, ensureNodes, loadFixture } from './nodes.ts';
 import { ensurePki, pkiPlan } from './pki.ts';
 import { portIsFree } from './ports.ts';
+import { realNodePaths } from './realnode/config.ts';
+import { checkHostTools, clearRealNode, ensureBridge, foreignKubelet, saveSysctls } from './realnode/host.ts';
+import { ensureImages, importImages } from './realnode/images.ts';
+import { CONTAINERD, KUBELET, realNodeSpecs } from './realnode/specs.ts';
 import { isRunning, readRecord, readRecords, start, stop } from './supervisor.ts';
 
 export type Log = (line: string) => void;
@@ -159,6 +164,12 @@ function portOwners(l: Layout): Array<[string, number]> {
     ['kubehpc-apiserver', p.kubehpcApiserver],
     ['kubehpc-controllers', p.kubehpcControllers],
     ['prometheus', p.prometheus],
+    ...(l.realNode
+      ? ([
+          [KUBELET, p.kubeletHealthz],
+          [CONTAINERD, p.containerdMetrics],
+        ] as Array<[string, number]>)
+      : []),
   ];
 }
 
@@ -201,10 +212,10 @@ async function waitForCrd(kc: KubeConfig, name: string): Promise<void> {
   );
 }
 
-async function waitForNodesReady(kc: KubeConfig, names: string[]): Promise<void> {
+async function waitForNodesReady(kc: KubeConfig, names: string[], what = 'simulated nodes'): Promise<void> {
   const client = KubernetesObjectApi.makeApiClient(kc);
   await waitUntil(
-    `${names.length} simulated nodes Ready`,
+    `${names.length} ${what} Ready`,
     async () => {
       const list = await client.list('v1', 'Node');
       const ready = new Set(
@@ -262,6 +273,8 @@ async function registerKubehpcApiserver(l: Layout, log: Log): Promise<void> {
 export interface UpResult {
   alreadyRunning: boolean;
   nodes: string[];
+  /** The real node's name when this platform runs one. */
+  realNode: string | undefined;
   binaries: Binaries;
   seconds: number;
 }
@@ -275,7 +288,8 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
   const nodes = await loadFixture(l.repoRoot);
   await linkBinaries(l, binaries);
   if (!alreadyRunning) {
-    await checkPorts(l, new Set([...before.running, ...before.stale]));
+    const alive = (await readRecords(l.runDir)).filter((r) => isRunning(r)).map((r) => r.name);
+    await checkPorts(l, new Set([...before.running, ...before.stale, ...alive]));
     await ensurePki(l.pkiDir, pkiPlan(SERVICE_IP));
     await writeKubeconfigs(l);
     await mkdir(l.etcdDataDir, { recursive: true, mode: 0o700 });
@@ -309,7 +323,84 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
     );
     await waitForDefaultServiceAccount(kc);
   }
-  return { alreadyRunning, nodes: nodes.map((n) => n.name), binaries, seconds: (Date.now() - began) / 1000 };
+  if (l.realNode) await startRealNode(l, binaries, log);
+  return {
+    alreadyRunning,
+    nodes: nodes.map((n) => n.name),
+    realNode: l.realNode ? REAL_NODE_NAME : undefined,
+    binaries,
+    seconds: (Date.now() - began) / 1000,
+  };
+}
+
+/**
+ * Starts the real node real-0 (containerd, the images, the kubelet) on a running control
+ * plane, restarting only what died. When neither of its processes runs, whatever an earlier
+ * node left on the host is cleared first.
+ */
+export async function startRealNode(l: Layout, binaries: Binaries, log: Log): Promise<void> {
+  checkHostTools();
+  const other = foreignKubelet(l);
+  if (other !== undefined) {
+    throw new Error(
+      `another kubelet (pid ${other}) runs on this machine; its fixed host paths allow one real node per machine.\n` +
+        '  Stop that platform, or start this one without the real node: KUBEHPC_REAL_NODE=0',
+    );
+  }
+  const specs = realNodeSpecs(l, binaries);
+  const running = async (name: string) => {
+    const record = await readRecord(l.runDir, name);
+    return record !== undefined && isRunning(record);
+  };
+  if (!(await running(CONTAINERD)) && !(await running(KUBELET))) {
+    await clearRealNode(l, log);
+    await saveSysctls(l);
+  }
+  const pki = pkiPlan(SERVICE_IP);
+  await ensurePki(l.pkiDir, pki);
+  const p = realNodePaths(l);
+  await writeFile(
+    p.kubeletKubeconfig,
+    kubeconfigYaml({
+      clusterName: CLUSTER_NAME,
+      userName: `system:node:${REAL_NODE_NAME}`,
+      server: `https://${HOST}:${l.ports.apiserver}`,
+      caPem: await readFile(join(l.pkiDir, 'ca.crt'), 'utf8'),
+      certPem: await readFile(join(l.pkiDir, 'kubelet-client.crt'), 'utf8'),
+      keyPem: await readFile(join(l.pkiDir, 'kubelet-client.key'), 'utf8'),
+    }),
+    { mode: 0o600 },
+  );
+  for (const dir of [
+    p.containerdRoot,
+    p.containerdState,
+    p.ipamDir,
+    p.kubeletRoot,
+    p.podLogs,
+    p.volumePlugins,
+  ]) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+  await ensureBridge();
+  const images = await ensureImages(l.repoRoot, l.cacheDir, log);
+  await startComponent(l, specs.containerd, log);
+  await importImages('/usr/bin/ctr', p.containerdSocket, images, log);
+  await startComponent(l, specs.kubelet, log);
+  await waitForNodesReady(adminKubeConfig(l), [REAL_NODE_NAME], 'real node');
+}
+
+/** Stops the real node and clears everything it made on the host. */
+export async function stopRealNode(l: Layout, log: Log): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const name of [KUBELET, CONTAINERD]) {
+    const record = await readRecord(l.runDir, name);
+    if (record && (await stop(l.runDir, record)) === 'stopped') {
+      stopped.push(name);
+      log(`stopped ${name} (pid ${record.pid})`);
+    }
+  }
+  await clearRealNode(l, log);
+  return stopped;
 }
 
 export interface DownResult {
@@ -324,8 +415,10 @@ export async function down(l: Layout, log: Log): Promise<DownResult> {
   const records = (await readRecords(l.runDir)).sort(
     (a, b) => rank(a.name) - rank(b.name) || b.startedAt.localeCompare(a.startedAt),
   );
-  const stopped: string[] = [];
-  for (const record of records) {
+  // The real node first (also when this platform was started with it and no longer wants it).
+  const hasRealNode = l.realNode || records.some((r) => r.name === KUBELET || r.name === CONTAINERD);
+  const stopped: string[] = hasRealNode ? await stopRealNode(l, log) : [];
+  for (const record of records.filter((r) => !stopped.includes(r.name))) {
     const outcome = await stop(l.runDir, record);
     if (outcome === 'stopped') {
       stopped.push(record.name);

@@ -15,7 +15,7 @@ try {
     log(`the local platform is already running (${result.nodes.length} simulated nodes); nothing to do.`);
   } else {
     log(
-      `the local platform is up in ${result.seconds.toFixed(1)} s: Kubernetes ${result.binaries.versions.kubernetes}, etcd ${result.binaries.versions.etcd}, kwok ${result.binaries.versions.kwok}, ${result.nodes.length} simulated nodes.`,
+      `the local platform is up in ${result.seconds.toFixed(1)} s: Kubernetes ${result.binaries.versions.kubernetes}, etcd ${result.binaries.versions.etcd}, kwok ${result.binaries.versions.kwok}, ${result.nodes.length} simulated nodes${result.realNode ? ` and the real node ${result.realNode} (kubelet + containerd)` : ''}.`,
     );
   }
   console.log(`
@@ -26,6 +26,14 @@ Try next:
   kubectl hpc deploy portal -n demo --image registry.example/portal:1 --replicas 3 --port http:8080
   kubectl hpc get -n demo && kubectl hpc status portal -n demo
   kubectl get nodes -L node.kubehpc.dev/class
+  kubectl get pods -n demo -o wide${
+    result.realNode
+      ? `
+  kubectl run real --image=kubehpc.local/busybox:1 --image-pull-policy=Never --restart=Never \\
+    --overrides='{"spec":{"nodeName":"${result.realNode}"}}' -- sh -c 'echo hello from a real container; sleep 3600'
+  kubectl logs real`
+      : ''
+  }
 
 Logs are in ${relative(process.cwd(), l.logDir) || l.logDir}/; stop everything with: npm run down`);
 } catch (error) {

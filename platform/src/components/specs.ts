@@ -100,6 +100,8 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         `--service-account-signing-key-file=${pki('sa.key')}`,
         `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`,
         `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
+        // The real node reports its name as its Hostname address, which nothing resolves.
+        '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
         // The aggregation layer: the front-proxy CA is separate from the client CA.
         `--requestheader-client-ca-file=${pki('front-proxy-ca.crt')}`,
         '--requestheader-allowed-names=front-proxy-client',

@@ -45,6 +45,18 @@ t.test('the committed pins are the releases the platform promises', async (t) =>
   t.match(k8s?.args.join(' ') ?? '', /k8s\.io\/component-base\/version\.gitVersion=v1\.36\.3/);
 });
 
+t.test("the real node runs the kubelet of the control plane's release, cached apart", async (t) => {
+  const [k8s, kubelet] = await Promise.all([
+    planBuild('kubernetes', repoRoot, '/cache'),
+    planBuild('kubelet', repoRoot, '/cache'),
+  ]);
+  t.equal(kubelet.version, k8s.version, 'one k8s.io/kubernetes pin for both wrapper modules');
+  t.match(kubelet.args.join(' '), new RegExp(`component-base/version\\.gitVersion=${k8s.version}`));
+  t.same(kubelet.binaries, ['kubelet']);
+  t.not(kubelet.outDir, k8s.outDir, 'a cache entry of its own');
+  t.notOk(k8s.binaries.includes('kubelet'), 'the control-plane entry does not build it');
+});
+
 t.test('the cache key follows the module files, so only a pin change rebuilds', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'kubehpc-bin-'));
   t.teardown(() => rm(root, { recursive: true, force: true }));

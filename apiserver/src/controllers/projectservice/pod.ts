@@ -13,6 +13,7 @@ import type {
   V1Container,
   V1EnvVar,
   V1PodSecurityContext,
+  V1PodSpec,
   V1PodTemplateSpec,
   V1Probe,
   V1SecurityContext,
@@ -23,9 +24,13 @@ import {
   CORE_SERVICE_LABEL,
   DATA_MOUNT_PATH,
   LOCAL_DISK_RESOURCE,
+  NODE_CLASS_LABEL,
   NUMA_POLICY_ANNOTATION,
   NUMA_POLICY_SINGLE_NODE,
   PLACEMENT_RESOURCE,
+  REAL_NODE_ANNOTATION,
+  REAL_NODE_CLASS,
+  REAL_NODE_TAINT,
   SRIOV_VF_RESOURCE,
 } from '../../../../common/names.ts';
 import type { ConfigFiles, HealthCheck, ProjectService } from '../../apis/apps/v1alpha1/types.ts';
@@ -85,7 +90,21 @@ export function podTemplate(ps: ProjectService, options: PodOptions = {}): V1Pod
       enableServiceLinks: false,
       securityContext: podSecurityContext(volumes.some((v) => v.ephemeral !== undefined)),
       ...(volumes.length > 0 ? { volumes } : {}),
+      ...realNodePlacement(ps),
     },
+  };
+}
+
+/**
+ * The local platform's real node (real-0), asked for with the annotation `kubehpc.dev/real-node:
+ * "true"`: a node selector for its class and a toleration of its taint. A stand-in until
+ * ProjectService has placement fields; any other value asks for nothing.
+ */
+function realNodePlacement(ps: ProjectService): Pick<V1PodSpec, 'nodeSelector' | 'tolerations'> {
+  if (ps.metadata?.annotations?.[REAL_NODE_ANNOTATION] !== 'true') return {};
+  return {
+    nodeSelector: { [NODE_CLASS_LABEL]: REAL_NODE_CLASS },
+    tolerations: [{ effect: 'NoSchedule', key: REAL_NODE_TAINT, operator: 'Exists' }],
   };
 }
 

@@ -12,9 +12,12 @@ import {
   CORE_SERVICE_LABEL,
   DATA_MOUNT_PATH,
   LOCAL_DISK_RESOURCE,
+  NODE_CLASS_LABEL,
   NUMA_POLICY_ANNOTATION,
   PLACEMENT_RESOURCE,
   PROJECT_LABEL,
+  REAL_NODE_ANNOTATION,
+  REAL_NODE_TAINT,
   SCHEDULER_EXTENDER_MANAGED_RESOURCES,
   SERVICE_LABEL,
   SRIOV_VF_RESOURCE,
@@ -486,4 +489,15 @@ t.test('the progress deadline is explicit, default or configured', async (t) => 
     render(projectService(), { progressDeadlineSeconds: 120 }).deployment.spec?.progressDeadlineSeconds,
     120,
   );
+});
+
+t.test('the real-node annotation puts the pods on the real node, and only "true" does', async (t) => {
+  const onReal = podSpec(render(projectService({}, { annotations: { [REAL_NODE_ANNOTATION]: 'true' } })));
+  t.same(onReal.nodeSelector, { [NODE_CLASS_LABEL]: 'real' });
+  t.same(onReal.tolerations, [{ effect: 'NoSchedule', key: REAL_NODE_TAINT, operator: 'Exists' }]);
+  for (const annotations of [{}, { [REAL_NODE_ANNOTATION]: 'false' }, { [REAL_NODE_ANNOTATION]: 'yes' }]) {
+    const spec = podSpec(render(projectService({}, { annotations })));
+    t.equal(spec.nodeSelector, undefined, `no node selector for ${JSON.stringify(annotations)}`);
+    t.equal(spec.tolerations, undefined);
+  }
 });
