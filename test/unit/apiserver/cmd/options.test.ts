@@ -1,33 +1,5 @@
 import t from 'tap';
 import { OptionsError, parseOptions } from '../../../../apiserver/src/cmd/options.ts';
-import {
-  apiServiceName,
-  registrationObjects,
-  servedGroupVersions,
-} from '../../../../apiserver/src/cmd/registration.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: plain manifests, read field by field
-type Manifest = Record<string, any>;
-
-t.test('one APIService per served group, pointing at an ExternalName Service on loopback', async (t) => {
-  t.same(servedGroupVersions().map(apiServiceName), [
-    'v1alpha1.apps.kubehpc.dev',
-    'v1alpha1.scaling.kubehpc.dev',
-  ]);
-  const objects = registrationObjects({ port: 9443, caBundle: 'PEM' }) as Manifest[];
-  t.same(
-    objects.map((o) => o.kind),
-    ['Namespace', 'Service', 'APIService', 'APIService'],
-  );
-  const [, service, apiService] = objects;
-  t.same(
-    service?.spec,
-    { type: 'ExternalName', externalName: 'localhost' },
-    'the aggregator dials localhost',
-  );
-  t.same(apiService?.spec.service, { name: 'kubehpc-apiserver', namespace: 'kubehpc-system', port: 9443 });
-  t.equal(apiService?.spec.caBundle, Buffer.from('PEM').toString('base64'));
-});
 
 t.test('options', async (t) => {
   const required = [
