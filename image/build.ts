@@ -76,15 +76,16 @@ async function sharedLibraries(binary: string): Promise<string[]> {
     .filter((p): p is string => p !== undefined);
 }
 
-/** Folders of the production dependencies, outermost only (nested ones come along). */
-async function productionPackages(): Promise<string[]> {
-  const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
-    cwd: REPO_ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const dirs = stdout
-    .split('\n')
-    .filter((p) => p.startsWith(join(REPO_ROOT, 'node_modules')))
+/**
+ * Folders of the production dependencies, outermost only (nested ones come along): the
+ * lockfile's installed packages not marked dev-only. Pure.
+ */
+export function productionPackagePaths(lock: {
+  packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+}): string[] {
+  const dirs = Object.entries(lock.packages)
+    .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.devOptional)
+    .map(([path]) => path)
     .sort();
   return dirs.filter((d, i) => !dirs.slice(0, i).some((outer) => d.startsWith(`${outer}/`)));
 }
@@ -100,16 +101,25 @@ async function contents(): Promise<Map<string, string>> {
   for (const name of ['package.json', 'package-lock.json']) app(join(REPO_ROOT, name));
   for (const name of ['entrypoint.ts', 'programs.ts']) app(join(IMAGE_DIR, name));
   for (const tree of SOURCE_TREES) for (const file of filesUnder(join(REPO_ROOT, tree))) app(file);
-  for (const pkg of await productionPackages()) for (const file of filesUnder(pkg)) app(file);
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8'));
+  for (const pkg of productionPackagePaths(lock))
+    for (const file of filesUnder(join(REPO_ROOT, pkg))) app(file);
   return files;
 }
 
-/** The content hash: every file's place in the image and its bytes, and the build's own files. */
+/**
+ * The content hash: every file's place in the image and its bytes, and the build's own files.
+ * Installed dependencies count by size only: the lockfile (hashed in full) pins their content,
+ * and reading thousands of them would make every warm run slow.
+ */
 function contentHash(files: Map<string, string>): string {
   const hash = createHash('sha256');
   for (const name of IMAGE_FILES) hash.update(`${name}\0`).update(readFileSync(join(IMAGE_DIR, name)));
+  const dependencies = join(APP_DIR, 'node_modules');
   for (const [target, source] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    hash.update(`${target}\0`).update(readFileSync(source));
+    hash.update(`${target}\0`);
+    if (target.startsWith(dependencies)) hash.update(String(statSync(source).size));
+    else hash.update(readFileSync(source));
   }
   return hash.digest('hex').slice(0, 16);
 }
