@@ -3,10 +3,10 @@
 // for 500 and 5,000 node names, and short-circuit against exhaustive evaluation of the same
 // predicates on the same realistic mix.
 
+import { podDemand } from '../../common/nodes/demand.ts';
 import { filterNodes } from '../../scheduler-extender/src/engine/evaluate.ts';
 import { Extender } from '../../scheduler-extender/src/engine/extender.ts';
 import { buildServer } from '../../scheduler-extender/src/http/server.ts';
-import { podDemand } from '../../scheduler-extender/src/model/demand.ts';
 import { createMetrics } from '../../scheduler-extender/src/ops/metrics.ts';
 import { filterResultJson, parseArgs } from '../../scheduler-extender/src/wire/args.ts';
 import type { ExtenderArgs } from '../../scheduler-extender/src/wire/types.ts';

@@ -8,6 +8,7 @@ import {
   NUMA_POLICY_SINGLE_NODE,
   SRIOV_VF_RESOURCE,
 } from '../../common/names.ts';
+import type { PodLike } from '../../common/nodes/demand.ts';
 import {
   expandFixture,
   type NodeClassFixture,
@@ -15,7 +16,6 @@ import {
   topologyObject,
 } from '../../platform/src/fixture.ts';
 import { NodeCache } from '../../scheduler-extender/src/cache/node-cache.ts';
-import type { PodLike } from '../../scheduler-extender/src/model/demand.ts';
 
 /** Shares of the mix, per 100 nodes. */
 const MIX: Array<{ cls: Omit<NodeClassFixture, 'count'>; per100: number; busyDiskGi?: number }> = [

@@ -3,10 +3,10 @@
 // the plugin fails at runtime.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { type Flags, readFlags } from '../../common/flags.ts';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../../common/log.ts';
 import { describe, ERROR_CODES, type Problem, problem } from './errors.ts';
-import { createLogger } from './log.ts';
 import { startPlugin } from './plugin.ts';
 import { parseConfig } from './selection/config.ts';
 
@@ -15,14 +15,15 @@ const USAGE = `usage: device-plugins/src/main.ts [flags]
   --sysfs-root <dir>          where sysfs is mounted                [/sys]
   --kubelet-dir <dir>         kubelet device-plugins folder         [/var/lib/kubelet/device-plugins]
   --node-name <name>          this node (default: $NODE_NAME)
-  --metrics-port <port>       /healthz and /metrics port, 0 = any   [9410]
+  --metrics-port <port>       /livez, /readyz, /healthz, /metrics port, 0 = any [9410]
   --metrics-host <addr>       address the ops server listens on     [0.0.0.0]
   --poll-interval <ms>        sysfs and socket check period         [500]
   --kubeconfig <file>         for the topology publisher (default: in-cluster, then $KUBECONFIG)
   --no-topology               do not publish NodeResourceTopology
   --topology-policy <p>       kubelet topology manager policy        [single-numa-node]
   --topology-scope <s>        kubelet topology manager scope         [container]
-  --topology-resync <s>       rewrite the topology at least this often [60]`;
+  --topology-resync <s>       rewrite the topology at least this often [60]
+  --log-level <level>         ${LOG_LEVELS.join(', ')} [info]`;
 
 function fail(problems: Problem[], code: number): never {
   for (const p of problems) process.stderr.write(`${describe(p)}\n`);
@@ -37,33 +38,44 @@ function positiveInteger(flag: string, text: string, min: number): number {
   return value;
 }
 
-let parsed: ReturnType<typeof parseFlags>;
-function parseFlags() {
-  return parseArgs({
-    options: {
-      config: { type: 'string', default: '/etc/kubehpc/device-plugin/config.yaml' },
-      'sysfs-root': { type: 'string', default: '/sys' },
-      'kubelet-dir': { type: 'string', default: '/var/lib/kubelet/device-plugins' },
-      'node-name': { type: 'string' },
-      'metrics-port': { type: 'string', default: '9410' },
-      'metrics-host': { type: 'string', default: '0.0.0.0' },
-      'poll-interval': { type: 'string', default: '500' },
-      kubeconfig: { type: 'string' },
-      'no-topology': { type: 'boolean', default: false },
-      'topology-policy': { type: 'string', default: 'single-numa-node' },
-      'topology-scope': { type: 'string', default: 'container' },
-      'topology-resync': { type: 'string', default: '60' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-}
+const STRING_FLAGS = [
+  'config',
+  'sysfs-root',
+  'kubelet-dir',
+  'node-name',
+  'metrics-port',
+  'metrics-host',
+  'poll-interval',
+  'kubeconfig',
+  'topology-policy',
+  'topology-scope',
+  'topology-resync',
+  'log-level',
+] as const;
+let parsed: Flags;
 try {
-  parsed = parseFlags();
+  parsed = readFlags(process.argv.slice(2), STRING_FLAGS, ['no-topology']);
 } catch (error) {
   fail([problem(ERROR_CODES.BAD_FLAG, `${(error as Error).message}\n${USAGE}`)], 2);
 }
-const flags = parsed.values;
+const DEFAULTS: Record<(typeof STRING_FLAGS)[number], string | undefined> = {
+  config: '/etc/kubehpc/device-plugin/config.yaml',
+  'sysfs-root': '/sys',
+  'kubelet-dir': '/var/lib/kubelet/device-plugins',
+  'node-name': undefined,
+  'metrics-port': '9410',
+  'metrics-host': '0.0.0.0',
+  'poll-interval': '500',
+  kubeconfig: undefined,
+  'topology-policy': 'single-numa-node',
+  'topology-scope': 'container',
+  'topology-resync': '60',
+  'log-level': 'info',
+};
+const flagValues = Object.fromEntries(
+  STRING_FLAGS.map((name) => [name, parsed.string(name) ?? DEFAULTS[name]]),
+) as Record<(typeof STRING_FLAGS)[number], string>;
+const flags = { ...flagValues, help: parsed.help, 'no-topology': parsed.boolean('no-topology') };
 if (flags.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
@@ -99,7 +111,14 @@ if (!config.ok) {
   );
 }
 
-const logger = createLogger({ component: 'kubehpc-device-plugin', node: nodeName });
+if (!(LOG_LEVELS as readonly string[]).includes(flags['log-level'])) {
+  fail([problem(ERROR_CODES.BAD_FLAG, `must be one of ${LOG_LEVELS.join(', ')}`, '--log-level')], 2);
+}
+const logger = createLogger({
+  component: 'kubehpc-device-plugin',
+  level: flags['log-level'] as LogLevel,
+  stream: 'stderr',
+}).child({ node: nodeName });
 let kubeConfig: KubeConfig | undefined;
 if (!flags['no-topology']) {
   kubeConfig = new KubeConfig();
@@ -127,13 +146,13 @@ try {
     logger,
   });
   const shutdown = async (signal: string) => {
-    logger.info('stopping', { signal });
+    logger.info({ signal }, 'stopping');
     await plugin.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 } catch (error) {
-  logger.error('device plugin failed to start', { error: (error as Error).message });
+  logger.error({ err: (error as Error).message }, 'device plugin failed to start');
   process.exit(1);
 }

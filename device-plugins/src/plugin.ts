@@ -2,11 +2,11 @@
 // pool → topology publisher → ops server. Everything it starts, stop() stops.
 
 import { type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { Logger } from '../../common/log.ts';
+import { serveOps } from '../../common/ops.ts';
 import { describe } from './errors.ts';
 import { Inventory } from './inventory/inventory.ts';
 import { PoolEndpoint } from './kubelet/endpoint.ts';
-import type { Logger } from './log.ts';
-import { type HealthCheck, opsServer } from './ops/http.ts';
 import { PluginMetrics } from './ops/metrics.ts';
 import type { PluginConfig } from './selection/config.ts';
 import { discoverNuma } from './sysfs/numa.ts';
@@ -91,7 +91,7 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
     for (const resourceName of changed) {
       const endpoint = endpoints.get(resourceName);
       if (endpoint) {
-        log.info('devices changed', { resource: resourceName });
+        log.info({ resource: resourceName }, 'devices changed');
         endpoint.notify();
       } else {
         void ensureEndpoint(resourceName);
@@ -102,28 +102,46 @@ export async function startPlugin(options: PluginOptions): Promise<RunningPlugin
   inventory.start(options.pollIntervalMs);
   if (publisher && options.topology) await publisher.start(options.topology.resyncMs);
 
-  let opsAddress: string | undefined;
+  const publishing = publisher;
   const ops = options.metrics
-    ? opsServer(metrics, () => {
-        const checks: HealthCheck[] = [...endpoints.values()].map((e) => ({
-          name: `kubelet-registration:${e.resourceName}`,
-          ok: () => e.ready,
-        }));
-        if (publisher) {
-          const p = publisher;
-          checks.push({ name: 'topology-published', ok: () => p.healthy });
-        }
-        return checks;
-      })
+    ? await serveOps(
+        options.metrics.host,
+        options.metrics.port,
+        {
+          livez: [],
+          readyz: [
+            {
+              name: 'kubelet-registration',
+              check: () => {
+                const waiting = [...endpoints.values()].filter((e) => !e.ready).map((e) => e.resourceName);
+                return waiting.length === 0
+                  ? undefined
+                  : `not registered with the kubelet: ${waiting.join(', ')}`;
+              },
+            },
+            ...(publishing
+              ? [
+                  {
+                    name: 'topology-published',
+                    check: () => (publishing.healthy ? undefined : 'NodeResourceTopology not published'),
+                  },
+                ]
+              : []),
+          ],
+          metrics: metrics.registry,
+        },
+        log,
+      )
     : undefined;
-  if (ops && options.metrics) {
-    opsAddress = await ops.listen({ host: options.metrics.host, port: options.metrics.port });
-  }
-  log.info('device plugin started', {
-    node: options.nodeName,
-    pools: inventory.snapshot.pools.map((p) => ({ resource: p.resourceName, devices: p.devices.length })),
-    ops: opsAddress,
-  });
+  const opsAddress = ops && options.metrics ? `http://${options.metrics.host}:${ops.port}` : undefined;
+  log.info(
+    {
+      node: options.nodeName,
+      pools: inventory.snapshot.pools.map((p) => ({ resource: p.resourceName, devices: p.devices.length })),
+      ops: opsAddress,
+    },
+    'device plugin started',
+  );
 
   return {
     inventory,

@@ -3,6 +3,7 @@
 
 import { KubeConfig } from '@kubernetes/client-node';
 import { parseFlags } from '../../common/flags.ts';
+import { createLogger, LOG_LEVELS } from '../../common/log.ts';
 import { startInformers } from './cache/informers.ts';
 import { NodeCache } from './cache/node-cache.ts';
 import { MODES, type Mode } from './engine/evaluate.ts';
@@ -18,7 +19,7 @@ const USAGE = `usage: node scheduler-extender/src/main.ts [flags]
   --reservation-ttl=<seconds>  how long a filter pass holds capacity unbound (default 30)
   --max-core-services=<n>      at most this many core services per node (default 2)
   --max-body-bytes=<n>         request body limit (default 8388608)
-  --log-level=<level>          fatal | error | warn | info | debug (default info)`;
+  --log-level=<level>          ${LOG_LEVELS.join(', ')} (default info)`;
 
 const flags = parseFlags('scheduler-extender', USAGE, [
   'kubeconfig',
@@ -31,6 +32,10 @@ const flags = parseFlags('scheduler-extender', USAGE, [
   'log-level',
 ]);
 const str = flags.string;
+const log = createLogger({
+  component: 'kubehpc-scheduler-extender',
+  level: flags.oneOf('log-level', LOG_LEVELS, 'info'),
+});
 const mode: Mode = flags.oneOf('mode', MODES, 'short-circuit');
 const port = flags.integer('port', 10262, 1);
 const ttlSeconds = flags.integer('reservation-ttl', 30, 1);
@@ -57,9 +62,8 @@ const app = buildServer({
   metrics,
   ready: () => feed?.synced() ?? false,
   bodyLimitBytes,
-  logger: { level: str('log-level') ?? 'info' },
+  logger: log,
 });
-const log = app.log;
 feed = await startInformers(kc, cache, log);
 const sweeper = setInterval(() => cache.expireReservations(), 5000);
 sweeper.unref();

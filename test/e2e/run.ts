@@ -16,6 +16,8 @@ try {
   const args = [
     'run',
     '--jobs=1',
+    // Coverage is the unit suite's number: e2e code runs in the platform's processes, not here.
+    '--disable-coverage',
     '--timeout=600',
     ...(files.length > 0 ? files : ['--include', 'test/e2e/**/*.test.ts']),
   ];

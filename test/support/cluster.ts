@@ -36,6 +36,11 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** True when kubectl failed because the object does not exist — not for any other failure. */
+export function isNotFound(result: CommandResult): boolean {
+  return result.code !== 0 && /\(NotFound\)/.test(result.stderr);
+}
+
 /** Runs the pinned kubectl against the platform; never throws on a non-zero exit. */
 export async function kubectl(
   args: string[],

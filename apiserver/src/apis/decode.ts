@@ -50,7 +50,12 @@ export function decode<Spec, Status>(
       `the kind in the data (${String(body.kind)}) does not match the expected kind (${def.kind})`,
     );
   }
-  const { value, unknown } = prune(def.schema, body);
+  const { value, unknown, refused } = prune(def.schema, body);
+  if (refused.length > 0) {
+    throw errors.badRequest(
+      `field names that name a prototype are not allowed: ${refused.map((path) => `"${path}"`).join(', ')}`,
+    );
+  }
   const warnings: string[] = [];
   if (unknown.length > 0) {
     const listed = unknown.map((path) => `unknown field "${path}"`);

@@ -1,9 +1,11 @@
 // Syntax checks of the string formats the schemas name (`format: quantity`, …): DNS names,
-// label keys and values, image references, cron expressions, IANA time zones, durations.
+// label keys and values, image references, cron expressions, IANA time zones, durations,
+// PromQL (promql.ts).
 // Each returns the list of problems (empty when valid), phrased like apimachinery's
 // validation helpers so messages read the same as kube-apiserver's.
 
 import { isQuantity } from '../../../common/quantity.ts';
+import { promql } from './promql.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -270,4 +272,5 @@ export const FORMATS: Record<string, (value: string) => string[]> = {
   quantity,
   'absolute-path': absolutePath,
   'env-var-name': envVarName,
+  promql,
 };

@@ -7,6 +7,7 @@
 
 import * as field from './field.ts';
 import { FORMATS } from './formats.ts';
+import { ownValue, PROTOTYPE_KEYS, setOwn } from './meta/ownkeys.ts';
 
 export interface Schema {
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
@@ -40,30 +41,42 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The schema of the declared field `key` (own properties only: `constructor` is no field). */
+export function declaredField(schema: Schema | undefined, key: string): Schema | undefined {
+  return ownValue(schema?.properties, key) as Schema | undefined;
+}
+
 export interface PruneResult<T> {
   value: T;
   /** Paths of fields the schema does not know, in document order (`spec.hostNetwork`). */
   unknown: string[];
+  /**
+   * Paths of `__proto__`, `constructor` or `prototype` members where the schema allows no
+   * data of that name (not a map, not preserved): refused outright, never pruned silently.
+   */
+  refused: string[];
 }
 
 /** A copy of `value` without the fields `schema` does not declare. */
 export function prune(schema: Schema, value: unknown, path = new field.FieldPath()): PruneResult<unknown> {
   const unknown: string[] = [];
+  const refused: string[] = [];
   const walk = (s: Schema, v: unknown, p: field.FieldPath): unknown => {
     if (s['x-kubernetes-preserve-unknown-fields'] && !s.properties) return v;
     if (Array.isArray(v)) return s.items ? v.map((item, i) => walk(s.items as Schema, item, p.index(i))) : v;
     if (!isObject(v)) return v;
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(v)) {
-      const declared = s.properties?.[key];
-      if (declared) out[key] = walk(declared, child, p.child(key));
-      else if (s.additionalProperties) out[key] = walk(s.additionalProperties, child, p.key(key));
-      else if (s['x-kubernetes-preserve-unknown-fields'] || !s.properties) out[key] = child;
+      const declared = declaredField(s, key);
+      if (declared) setOwn(out, key, walk(declared, child, p.child(key)));
+      else if (s.additionalProperties) setOwn(out, key, walk(s.additionalProperties, child, p.key(key)));
+      else if (s['x-kubernetes-preserve-unknown-fields'] || !s.properties) setOwn(out, key, child);
+      else if (PROTOTYPE_KEYS.has(key)) refused.push(p.child(key).text);
       else unknown.push(p.child(key).text);
     }
     return out;
   };
-  return { value: walk(schema, value, path), unknown };
+  return { value: walk(schema, value, path), unknown, refused };
 }
 
 /** Fills in the schema's defaults, in place, wherever the parent object exists. */
@@ -74,8 +87,9 @@ export function applyDefaults(schema: Schema, value: unknown): void {
   }
   if (!isObject(value)) return;
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
-    if (value[key] === undefined && child.default !== undefined) value[key] = structuredClone(child.default);
-    if (value[key] !== undefined) applyDefaults(child, value[key]);
+    if (ownValue(value, key) === undefined && child.default !== undefined)
+      setOwn(value, key, structuredClone(child.default));
+    if (ownValue(value, key) !== undefined) applyDefaults(child, value[key]);
   }
   if (schema.additionalProperties) {
     for (const child of Object.values(value)) applyDefaults(schema.additionalProperties, child);
@@ -154,9 +168,11 @@ export function validate(schema: Schema, value: unknown, path = new field.FieldP
       for (const [i, item] of v.entries()) {
         if (s.items) walk(s.items, item, p.index(i));
         if (keys && isObject(item)) {
-          const id = JSON.stringify(keys.map((k) => item[k]));
+          const id = JSON.stringify(keys.map((k) => ownValue(item, k)));
           if (seen.has(id))
-            errors.push(field.duplicate(p.index(i), Object.fromEntries(keys.map((k) => [k, item[k]]))));
+            errors.push(
+              field.duplicate(p.index(i), Object.fromEntries(keys.map((k) => [k, ownValue(item, k)]))),
+            );
           seen.add(id);
         } else if (s['x-kubernetes-list-type'] === 'set') {
           const id = JSON.stringify(item);
@@ -167,14 +183,14 @@ export function validate(schema: Schema, value: unknown, path = new field.FieldP
     }
     if (isObject(v)) {
       for (const name of s.required ?? []) {
-        if (v[name] === undefined) errors.push(field.required(p.child(name)));
+        if (ownValue(v, name) === undefined) errors.push(field.required(p.child(name)));
       }
       if (s.maxProperties !== undefined && Object.keys(v).length > s.maxProperties) {
         errors.push(field.tooMany(p, Object.keys(v).length, s.maxProperties));
       }
       for (const [key, child] of Object.entries(v)) {
         if (child === undefined) continue;
-        const declared = s.properties?.[key];
+        const declared = declaredField(s, key);
         if (declared) walk(declared, child, p.child(key));
         else if (s.additionalProperties) walk(s.additionalProperties, child, p.key(key));
       }

@@ -2,6 +2,7 @@
 // same thing. Parsing is pure; a bad flag is an OptionsError with a usage hint.
 
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../../../common/duration.ts';
 import { ETCD_PREFIX } from '../../../common/names.ts';
 import { AUTH_CONFIGMAP, type ConfigMapRef } from '../server/authconfig.ts';
 
@@ -42,12 +43,10 @@ const REQUIRED = [
   'etcd-keyfile',
 ] as const;
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
 /** A duration as kube-apiserver's flags write them (`500ms`, `60s`, `2m`), in milliseconds. */
 function durationMs(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-  return match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : undefined;
+  const seconds = parseDuration(text);
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 export function parseOptions(argv: string[]): Options {

@@ -132,7 +132,7 @@ export async function start(o: Options): Promise<Running> {
     const auth = headers.authorization;
     const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
     if (token) {
-      const user = await tokens.authenticate(token).catch(() => undefined);
+      const user = await tokens.authenticate(token);
       if (user) return withAuthenticatedGroup(user);
     }
     throw errors.unauthorized();

@@ -3,6 +3,7 @@
 // never retried (the next reconcile says it again if it still holds).
 
 import { CoreV1Api, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../../../common/log.ts';
 
 export interface Involved {
   apiVersion: string;
@@ -23,19 +24,14 @@ export class EventRecorder {
   readonly #core: CoreV1Api;
   readonly #component: string;
   readonly #host: string;
-  readonly #warn: (msg: string, extra: Record<string, unknown>) => void;
+  readonly #log: Logger;
   #seq = 0;
 
-  constructor(
-    kc: KubeConfig,
-    component: string,
-    host: string,
-    warn: (msg: string, extra: Record<string, unknown>) => void,
-  ) {
+  constructor(kc: KubeConfig, component: string, host: string, log: Logger) {
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#component = component;
     this.#host = host;
-    this.#warn = warn;
+    this.#log = log;
   }
 
   async record(on: Involved, event: EventInput): Promise<void> {
@@ -64,7 +60,15 @@ export class EventRecorder {
     try {
       await this.#core.createNamespacedEvent({ namespace: on.namespace, body });
     } catch (error) {
-      this.#warn('could not record event', { reason: event.reason, error: String((error as Error).message) });
+      this.#log.warn(
+        {
+          project: on.namespace,
+          object: on.name,
+          reason: event.reason,
+          err: String((error as Error).message),
+        },
+        'could not record event',
+      );
     }
   }
 }

@@ -1,45 +1,62 @@
 // Entry point of the kubehpc controllers: flags, a kubeconfig identity, leader election over a
-// Lease (only the leader runs the controllers), and an HTTP endpoint with /healthz, /readyz
-// and /metrics. Losing leadership stops the controllers (their workers write nothing more)
-// and the process stands by for the next term, since the local platform does not restart it.
+// Lease (only the leader runs the controllers), and the operations endpoints. Losing
+// leadership stops the controllers (their workers write nothing more) and the process stands
+// by for the next term, since the local platform does not restart it. The controllers it
+// runs are the list below, as registry/served.ts lists the kinds the API server serves.
 // Run: node apiserver/src/controllers/main.ts --kubeconfig=<file> --metrics-port=<n>
 
-import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
+import { LeaderElector } from '../../../common/controller/leader.ts';
+import { type ControllerMetrics, createMetrics } from '../../../common/controller/metrics.ts';
+import type { Controller } from '../../../common/controller/runtime.ts';
 import { parseFlags } from '../../../common/flags.ts';
+import { createLogger, LOG_LEVELS, type Logger } from '../../../common/log.ts';
 import { SYSTEM_NAMESPACE } from '../../../common/names.ts';
+import { serveOps } from '../../../common/ops.ts';
 import { EventRecorder } from './events.ts';
-import { LeaderElector } from './leader.ts';
-import { createMetrics } from './metrics.ts';
 import { ProjectServiceController } from './projectservice/controller.ts';
 import { FIELD_MANAGER } from './projectservice/identity.ts';
 
+const PROGRAM = 'kubehpc-controllers';
 const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
   --kubeconfig=<file>          kubeconfig (default: in-cluster, then $KUBECONFIG / ~/.kube/config)
-  --bind-address=<addr>        address of /healthz, /readyz and /metrics (default 0.0.0.0)
-  --metrics-port=<n>           port of /healthz, /readyz and /metrics (default 10263)
+  --bind-address=<addr>        address of /livez, /readyz, /healthz and /metrics (default 0.0.0.0)
+  --metrics-port=<n>           port of /livez, /readyz, /healthz and /metrics (default 10263)
   --leader-elect=true|false    run only while holding the Lease (default true)
   --lease-namespace=<ns>       namespace of the Lease kubehpc-controllers (default ${SYSTEM_NAMESPACE})
-  --workers=<n>                concurrent reconciles (default 4)`;
+  --workers=<n>                concurrent reconciles per controller (default 4)
+  --log-level=<level>          ${LOG_LEVELS.join(', ')} (default info)`;
 
 const LEASE_NAME = 'kubehpc-controllers';
 const LEASE_DURATION_SECONDS = 15;
 const RETRY_PERIOD_MS = 5000;
 
-function log(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...extra })}\n`);
+/** What every controller is built from. */
+export interface ControllerDeps {
+  kc: KubeConfig;
+  workers: number;
+  metrics: ControllerMetrics;
+  log: Logger;
+  events: EventRecorder;
 }
 
-const flags = parseFlags('kubehpc-controllers', USAGE, [
+/** The controllers this program runs, each made afresh for every leadership term. */
+const CONTROLLERS: Array<(deps: ControllerDeps) => Controller> = [
+  (d) => new ProjectServiceController(d.kc, d),
+];
+
+const flags = parseFlags(PROGRAM, USAGE, [
   'kubeconfig',
   'bind-address',
   'metrics-port',
   'leader-elect',
   'lease-namespace',
   'workers',
+  'log-level',
 ]);
 const str = flags.string;
+const log = createLogger({ component: PROGRAM, level: flags.oneOf('log-level', LOG_LEVELS, 'info') });
 const leaderElect = flags.oneOf('leader-elect', ['true', 'false'], 'true');
 const port = flags.integer('metrics-port', 10263, 1);
 const workers = flags.integer('workers', 4, 1);
@@ -51,23 +68,29 @@ if (kubeconfig) kc.loadFromFile(kubeconfig);
 else kc.loadFromDefault();
 
 const metrics = createMetrics();
-const events = new EventRecorder(kc, FIELD_MANAGER, hostname(), (msg, extra) => log('warn', msg, extra));
+const deps: ControllerDeps = {
+  kc,
+  workers,
+  metrics,
+  log,
+  events: new EventRecorder(kc, FIELD_MANAGER, hostname(), log),
+};
 /** The controllers of the current leadership term; a new term starts them afresh. */
-let controller: ProjectServiceController | undefined;
+let running: Controller[] = [];
 
 async function startControllers(): Promise<void> {
   metrics.leader.set(1);
-  const term = new ProjectServiceController(kc, { workers, metrics, log, events });
-  controller = term;
-  await term.start();
-  log('info', 'controllers started', { identity });
+  const term = CONTROLLERS.map((make) => make(deps));
+  running = term;
+  await Promise.all(term.map((c) => c.start()));
+  log.info({ identity, controllers: term.map((c) => c.name) }, 'controllers started');
 }
 
 async function stopControllers(): Promise<void> {
   metrics.leader.set(0);
-  const term = controller;
-  controller = undefined;
-  await term?.stop();
+  const term = running;
+  running = [];
+  await Promise.all(term.map((c) => c.stop()));
 }
 
 const elector =
@@ -80,39 +103,40 @@ const elector =
         retryPeriodMs: RETRY_PERIOD_MS,
         onStartedLeading: () => {
           startControllers().catch((error: unknown) => {
-            log('error', 'controllers failed to start', { error: String(error) });
+            log.fatal({ err: String(error) }, 'controllers failed to start');
             process.exit(1);
           });
         },
         onStoppedLeading: () => {
-          log('warn', 'leadership lost; stopping the controllers and standing by');
+          log.warn('leadership lost; stopping the controllers and standing by');
           void stopControllers();
         },
-        log: (msg, extra) => log('info', msg, extra),
+        log,
       })
     : undefined;
 
-const server = createServer((req, res) => {
-  const path = (req.url ?? '/').split('?')[0];
-  if (path === '/healthz' || path === '/livez') {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-  } else if (path === '/readyz') {
-    // A standby is ready (it serves as a standby); a leader once its caches have synced.
-    const leading = elector ? elector.leading : true;
-    const ready = !leading || (controller?.synced() ?? false);
-    res
-      .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' })
-      .end(ready ? 'ok' : 'caches not synced');
-  } else if (path === '/metrics') {
-    metrics.registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
-      (error: unknown) => res.writeHead(500).end(String(error)),
-    );
-  } else {
-    res.writeHead(404).end('not found');
-  }
-});
-server.listen(port, str('bind-address') ?? '0.0.0.0', () => log('info', 'serving', { port, identity }));
+const ops = await serveOps(
+  str('bind-address') ?? '0.0.0.0',
+  port,
+  {
+    livez: [],
+    readyz: [
+      {
+        // A standby is ready (it serves as a standby); a leader once its caches have synced.
+        name: 'informers-synced',
+        check: () => {
+          const leading = elector ? elector.leading : true;
+          if (!leading) return undefined;
+          const waiting = running.filter((c) => !c.synced()).map((c) => c.name);
+          if (running.length === 0) return 'controllers not started yet';
+          return waiting.length === 0 ? undefined : `caches not synced: ${waiting.join(', ')}`;
+        },
+      },
+    ],
+    metrics: metrics.registry,
+  },
+  log,
+);
 
 if (elector) elector.start();
 else await startControllers();
@@ -121,10 +145,10 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log('info', 'shutting down', { signal });
+  log.info({ signal }, 'shutting down');
   await stopControllers();
   await elector?.stop();
-  server.close();
+  await ops.close();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -357,6 +357,16 @@ export class Registry<Spec, Status> {
     subresource: '' | 'status' = '',
   ): Promise<Written<TypedObject<Spec, Status>>> {
     const decoded = decode(this.#def, body, options.fieldValidation);
+    // As for custom resources: an update must say which version it replaces (no blind overwrite).
+    if (!decoded.object.metadata.resourceVersion) {
+      throw errors.invalid(this.#def, decoded.object.metadata.name ?? name, [
+        {
+          type: 'FieldValueInvalid',
+          field: 'metadata.resourceVersion',
+          message: 'Invalid value: 0x0: must be specified for an update',
+        },
+      ]);
+    }
     return this.#write(
       namespace,
       name,
@@ -379,9 +389,9 @@ export class Registry<Spec, Status> {
       name,
       options,
       (current) => {
+        // The patch sees the current resourceVersion, as kube-apiserver's does: a patch that
+        // leaves it alone applies to whatever is current, one that changes it is a precondition.
         const versioned = { ...current, apiVersion: apiVersionOf(this.#def), kind: this.#def.kind };
-        // A patch that does not name a resourceVersion applies to whatever is current.
-        delete (versioned.metadata as { resourceVersion?: string }).resourceVersion;
         const patched =
           type === 'json'
             ? jsonPatch(versioned, patch)

@@ -80,16 +80,17 @@ export function requestHeaderUser(headers: Headers, config: AuthConfig): UserInf
   if (!username) return undefined;
   const uid = first(headers, config.uidHeaders);
   const groups = config.groupHeaders.flatMap((h) => values(headers, h));
-  const extra: Record<string, string[]> = {};
+  // Keys come from header names: a Map, so `__proto__` is one more key.
+  const extra = new Map<string, string[]>();
   for (const [name, raw] of Object.entries(headers)) {
     for (const prefix of config.extraHeaderPrefixes) {
       if (raw !== undefined && name.toLowerCase().startsWith(prefix.toLowerCase())) {
         const key = decodeURIComponent(name.slice(prefix.length)).toLowerCase();
-        extra[key] = [...(extra[key] ?? []), ...values(headers, name)];
+        extra.set(key, [...(extra.get(key) ?? []), ...values(headers, name)]);
       }
     }
   }
-  return { username, ...(uid ? { uid } : {}), groups, extra };
+  return { username, ...(uid ? { uid } : {}), groups, extra: Object.fromEntries(extra) };
 }
 
 export type CertificateOutcome =

@@ -3,13 +3,16 @@
 // discovery document), and how to read a request body by its Content-Type. Pure.
 
 import { parse as parseYaml } from 'yaml';
+import { checkDepth } from '../apis/depth.ts';
 import { errors } from '../apis/meta/errors.ts';
 import type { PatchType } from '../registry/registry.ts';
+import { decodeScale, PROTOBUF_MEDIA_TYPE } from './protobuf.ts';
 
 export type As = 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList' | 'APIGroupDiscoveryList';
 
 export interface Representation {
-  format: 'json' | 'yaml';
+  /** protobuf only where the endpoint offers it (the scale subresource: protobuf.ts). */
+  format: 'json' | 'yaml' | 'protobuf';
   as?: As;
 }
 
@@ -50,15 +53,21 @@ const VARIANTS: Record<string, { g: string; v: string }> = {
  * The first acceptable representation in the client's order; `allowed` lists the `as=`
  * variants the endpoint can produce. 406 NotAcceptable when nothing fits.
  */
-export function negotiate(accept: string | undefined, allowed: readonly As[]): Representation {
+export function negotiate(
+  accept: string | undefined,
+  allowed: readonly As[],
+  options: { protobuf?: boolean } = {},
+): Representation {
   if (!accept || accept.trim() === '') return { format: 'json' };
   for (const range of mediaRanges(accept)) {
+    if (options.protobuf && range.type === PROTOBUF_MEDIA_TYPE && range.params.as === undefined)
+      return { format: 'protobuf' };
     const json = ['application/json', 'application/*', '*/*'].includes(range.type);
     const yaml = range.type === 'application/yaml';
     if (!json && !yaml) continue;
     const as = range.params.as;
     if (as === undefined) return { format: yaml ? 'yaml' : 'json' };
-    const variant = VARIANTS[as];
+    const variant = Object.hasOwn(VARIANTS, as) ? VARIANTS[as] : undefined;
     if (
       variant &&
       allowed.includes(as as As) &&
@@ -83,8 +92,7 @@ const PATCH_TYPES: Record<string, PatchType> = {
 
 export const PATCH_MEDIA_TYPES = [...Object.keys(PATCH_TYPES), 'application/apply-patch+yaml'];
 
-function parseDocument(body: Buffer, type: string): unknown {
-  const text = body.toString('utf8');
+function parseText(text: string, type: string): unknown {
   if (type.endsWith('yaml')) {
     try {
       return parseYaml(text);
@@ -99,6 +107,13 @@ function parseDocument(body: Buffer, type: string): unknown {
   }
 }
 
+/** A parsed body, refused (400) when it nests deeper than any walk of it may recurse. */
+function parseDocument(body: Buffer, type: string): unknown {
+  const value = parseText(body.toString('utf8'), type);
+  checkDepth(value);
+  return value;
+}
+
 /** The object in a create/update body (JSON or YAML). */
 export function readObjectBody(body: Buffer | undefined, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
@@ -107,6 +122,12 @@ export function readObjectBody(body: Buffer | undefined, contentType: string | u
   }
   if (!body || body.length === 0) throw errors.badRequest('the request body is empty');
   return parseDocument(body, type);
+}
+
+/** The Scale in a scale subresource write: JSON, YAML or Kubernetes protobuf. */
+export function readScaleBody(body: Buffer | undefined, contentType: string | undefined): unknown {
+  if (mediaType(contentType) === PROTOBUF_MEDIA_TYPE) return decodeScale(body);
+  return readObjectBody(body, contentType);
 }
 
 /** The apply configuration of a server-side apply (application/apply-patch+yaml, YAML or JSON). */
@@ -121,7 +142,7 @@ export function readPatchBody(
   contentType: string | undefined,
 ): { type: PatchType; patch: unknown } {
   const type = mediaType(contentType);
-  const patchType = PATCH_TYPES[type];
+  const patchType = Object.hasOwn(PATCH_TYPES, type) ? PATCH_TYPES[type] : undefined;
   if (!patchType) throw errors.unsupportedMediaType(type, PATCH_MEDIA_TYPES);
   if (!body || body.length === 0) throw errors.badRequest('the request body is empty');
   return { type: patchType, patch: parseDocument(body, type) };

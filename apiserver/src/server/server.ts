@@ -34,9 +34,11 @@ import {
   readApplyBody,
   readObjectBody,
   readPatchBody,
+  readScaleBody,
 } from './negotiation.ts';
+import { encodeScale, PROTOBUF_MEDIA_TYPE, type ScaleObject } from './protobuf.ts';
 import { type RequestInfo, requestInfo } from './requestinfo.ts';
-import { table } from './table.ts';
+import { bookmarkTable, table } from './table.ts';
 
 /** Request bodies larger than this are refused with 413, as kube-apiserver does (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -98,6 +100,11 @@ function send(
   rep: Representation = { format: 'json' },
 ): FastifyReply {
   if (rep.format === 'yaml') return reply.code(code).type('application/yaml').send(toYaml(body));
+  if (rep.format === 'protobuf')
+    return reply
+      .code(code)
+      .type(PROTOBUF_MEDIA_TYPE)
+      .send(encodeScale(body as ScaleObject));
   return reply.code(code).type('application/json').send(JSON.stringify(body));
 }
 
@@ -135,6 +142,11 @@ function listOptions(query: Query): ListOptions {
   const limit = query.limit === undefined ? undefined : Number(query.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0))
     throw errors.badRequest(`invalid limit: ${query.limit}`);
+  const timeout = query.timeoutSeconds === undefined ? undefined : Number(query.timeoutSeconds);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0))
+    throw errors.badRequest(
+      `invalid timeoutSeconds: ${query.timeoutSeconds}: must be a non-negative integer`,
+    );
   return {
     ...(limit ? { limit } : {}),
     ...(query.continue ? { continue: query.continue } : {}),
@@ -392,7 +404,7 @@ export async function buildServer(
             reply,
             200,
             await registry.getScale(ns, info.name),
-            negotiate(request.headers.accept, []),
+            negotiate(request.headers.accept, [], { protobuf: true }),
           );
         const rep = negotiate(request.headers.accept, objectAs);
         return send(reply, 200, present(strategy, await registry.get(ns, info.name), rep, query), rep);
@@ -454,18 +466,20 @@ export async function buildServer(
       }
       case 'update': {
         if (!ns || !info.name) throw errors.methodNotSupported(target, 'update');
-        const rep = negotiate(request.headers.accept, []);
-        const doc = readObjectBody(body, request.headers['content-type']);
+        const rep = negotiate(request.headers.accept, [], { protobuf: sub === 'scale' });
         const opts = writeOptions(query, request.headers['user-agent']);
-        if (sub === 'scale')
-          return send(reply, 200, await registry.updateScale(ns, info.name, () => doc, opts));
+        if (sub === 'scale') {
+          const doc = readScaleBody(body, request.headers['content-type']);
+          return send(reply, 200, await registry.updateScale(ns, info.name, () => doc, opts), rep);
+        }
+        const doc = readObjectBody(body, request.headers['content-type']);
         const updated = await registry.update(ns, info.name, doc, opts, sub === 'status' ? 'status' : '');
         warn(reply, updated.warnings);
         return send(reply, 200, updated.object, rep);
       }
       case 'patch': {
         if (!ns || !info.name) throw errors.methodNotSupported(target, 'patch');
-        const rep = negotiate(request.headers.accept, []);
+        const rep = negotiate(request.headers.accept, [], { protobuf: sub === 'scale' });
         if (
           (request.headers['content-type'] ?? '').split(';')[0]?.trim() === 'application/apply-patch+yaml'
         ) {
@@ -494,7 +508,7 @@ export async function buildServer(
             (scale) => (type === 'json' ? jsonPatch(scale, patch) : mergePatch(scale, patch)),
             opts,
           );
-          return send(reply, 200, scaled);
+          return send(reply, 200, scaled, rep);
         }
         const patched = await registry.patch(
           ns,
@@ -573,8 +587,13 @@ export async function buildServer(
     const seconds =
       Number.isFinite(requested) && requested > 0 ? requested : 1800 + Math.floor(Math.random() * 1800);
     const timer = setTimeout(() => handle.end(), seconds * 1000);
-    const presentEvent = (object: TypedObject<unknown, unknown>) => {
-      if (rep.as === 'Table') return table(registry.strategy, [object], {}, includeObject(query));
+    // Every event, bookmarks included, in the representation the client asked for: a metadata
+    // informer that gets a bare ProjectService cannot decode it and re-lists.
+    const presentEvent = (type: string, object: TypedObject<unknown, unknown>) => {
+      if (rep.as === 'Table')
+        return type === 'BOOKMARK'
+          ? bookmarkTable(registry.strategy, object, includeObject(query))
+          : table(registry.strategy, [object], {}, includeObject(query));
       if (rep.as === 'PartialObjectMetadata') return metadataOnly(object);
       return object;
     };
@@ -583,7 +602,7 @@ export async function buildServer(
     let started = false;
     const sink = {
       event: (type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', object: TypedObject<unknown, unknown>) => {
-        const shown = type === 'BOOKMARK' ? object : presentEvent(object);
+        const shown = presentEvent(type, object);
         if (started) write(type, shown);
         else pending.push([type, shown]);
       },

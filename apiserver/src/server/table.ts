@@ -12,6 +12,7 @@ export function table<Spec, Status>(
   listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
   include: IncludeObject,
   now = new Date(),
+  row: (o: TypedObject<Spec, Status>, now: Date) => unknown[] = (o, at) => strategy.row(o, at),
 ) {
   return {
     kind: 'Table',
@@ -25,7 +26,7 @@ export function table<Spec, Status>(
       priority: c.priority,
     })),
     rows: objects.map((o) => ({
-      cells: strategy.row(o, now),
+      cells: row(o, now),
       object:
         include === 'None'
           ? undefined
@@ -34,4 +35,18 @@ export function table<Spec, Status>(
             : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };
+}
+
+/**
+ * A watch BOOKMARK as a Table, as kube-apiserver converts one: a single row whose object
+ * carries the bookmark's metadata (its resourceVersion, the initial-events-end annotation).
+ * A bookmark has no fields to print, so its cells are empty (null), as a custom resource's
+ * printer columns are for fields an object lacks.
+ */
+export function bookmarkTable<Spec, Status>(
+  strategy: Strategy<Spec, Status>,
+  bookmark: TypedObject<Spec, Status>,
+  include: IncludeObject,
+) {
+  return table(strategy, [bookmark], {}, include, new Date(), () => strategy.columns.map(() => null));
 }

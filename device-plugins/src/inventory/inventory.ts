@@ -2,9 +2,9 @@
 // period because sysfs attributes (operstate, sriov_numvfs) do not support inotify. Tells
 // listeners which pools changed, so only real changes reach the kubelet and the topology.
 
+import type { Logger } from '../../../common/log.ts';
 import { describe } from '../errors.ts';
 import { fingerprint } from '../kubelet/devices.ts';
-import type { Logger } from '../log.ts';
 import type { PluginConfig } from '../selection/config.ts';
 import { assignPools, type Pool } from '../selection/pools.ts';
 import { discover } from '../sysfs/discovery.ts';
@@ -74,7 +74,7 @@ export class Inventory {
       try {
         this.refresh();
       } catch (error) {
-        this.log.error('discovery failed', { error: (error as Error).message });
+        this.log.error({ err: (error as Error).message }, 'discovery failed');
       }
     }, periodMs);
   }

@@ -16,10 +16,10 @@ import {
   type sendUnaryData,
   status,
 } from '@grpc/grpc-js';
+import type { Logger } from '../../../common/log.ts';
 import { allocate } from '../allocation/allocate.ts';
 import { preferredAllocation } from '../allocation/preferred.ts';
 import { describe, ERROR_CODES, type Problem } from '../errors.ts';
-import type { Logger } from '../log.ts';
 import type { Pool } from '../selection/pools.ts';
 import { kubeletDevices } from './devices.ts';
 import {
@@ -150,7 +150,7 @@ export class PoolEndpoint {
     try {
       if (this.server === undefined || fileIdentity(this.socketPath) !== this.servedIdentity) {
         if (this.server !== undefined)
-          this.log.warn('plugin socket vanished; serving again', { socket: this.socketPath });
+          this.log.warn({ socket: this.socketPath }, 'plugin socket vanished; serving again');
         await this.stopServing();
         await this.serve();
         this.registeredWith = undefined;
@@ -166,16 +166,19 @@ export class PoolEndpoint {
         this.retryDelayMs = 0;
         this.failedWith = undefined;
         this.options.hooks.registered(this.resourceName);
-        this.log.info('registered with the kubelet', { registrations: this.registrations });
+        this.log.info({ registrations: this.registrations }, 'registered with the kubelet');
       }
     } catch (error) {
       this.retryDelayMs = Math.min(10_000, Math.max(this.options.watchIntervalMs, this.retryDelayMs * 2));
       this.retryAt = Date.now() + this.retryDelayMs;
-      this.log.warn('cannot serve or register with the kubelet; will retry', {
-        code: ERROR_CODES.REGISTRATION_FAILED,
-        error: (error as Error).message,
-        retryInMs: this.retryDelayMs,
-      });
+      this.log.warn(
+        {
+          code: ERROR_CODES.REGISTRATION_FAILED,
+          err: (error as Error).message,
+          retryInMs: this.retryDelayMs,
+        },
+        'cannot serve or register with the kubelet; will retry',
+      );
     } finally {
       this.checking = false;
     }
@@ -234,7 +237,7 @@ export class PoolEndpoint {
         const result = allocate(this.currentPool(), containers);
         if (!result.ok) {
           this.options.hooks.failed(this.resourceName, 'Allocate', result.problems);
-          this.log.warn('Allocate refused', { problems: result.problems });
+          this.log.warn({ problems: result.problems }, 'Allocate refused');
           callback(grpcError(result.problems));
           return;
         }
@@ -260,7 +263,7 @@ export class PoolEndpoint {
     );
     this.server = server;
     this.servedIdentity = fileIdentity(this.socketPath);
-    this.log.info('serving', { socket: this.socketPath });
+    this.log.info({ socket: this.socketPath }, 'serving');
   }
 
   private async stopServing(): Promise<void> {

@@ -3,8 +3,8 @@
 // The object itself is built by nrt.ts; this module only writes it.
 
 import { type KubernetesObject, type KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import type { Logger } from '../../../common/log.ts';
 import { ERROR_CODES } from '../errors.ts';
-import type { Logger } from '../log.ts';
 import type { NodeResourceTopology } from './nrt.ts';
 
 export const FIELD_MANAGER = 'kubehpc-device-plugin';
@@ -74,10 +74,13 @@ export class TopologyPublisher {
       this.lastPublished = text;
       this.healthy = true;
       this.hooks.published();
-      this.log.info('published NodeResourceTopology', {
-        node: object.metadata.name,
-        zones: object.zones.length,
-      });
+      this.log.info(
+        {
+          node: object.metadata.name,
+          zones: object.zones.length,
+        },
+        'published NodeResourceTopology',
+      );
     } catch (error) {
       this.healthy = false;
       this.hooks.failed();
@@ -88,11 +91,14 @@ export class TopologyPublisher {
           void this.publish(true);
         }, this.retryMs);
       }
-      this.log.error('cannot publish NodeResourceTopology', {
-        code: ERROR_CODES.TOPOLOGY_PUBLISH_FAILED,
-        node: object.metadata.name,
-        error: (error as Error).message,
-      });
+      this.log.error(
+        {
+          code: ERROR_CODES.TOPOLOGY_PUBLISH_FAILED,
+          node: object.metadata.name,
+          err: (error as Error).message,
+        },
+        'cannot publish NodeResourceTopology',
+      );
     }
   }
 

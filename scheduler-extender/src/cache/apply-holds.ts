@@ -2,7 +2,7 @@
 // asking pod's own hold (a pod never competes with itself). Pure; returns the given view
 // when nothing is held, else a new one.
 
-import type { Amount, NodeView, ZoneView } from '../model/node-view.ts';
+import type { Amount, NodeView, ZoneView } from '../../../common/nodes/node-view.ts';
 import type { HeldTotals, Hold } from './reservations.ts';
 
 const less = (a: Amount, by: number): Amount =>

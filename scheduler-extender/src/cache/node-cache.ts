@@ -11,17 +11,17 @@
 // zones change (an exporter lowers `available`). With no publisher (kwok), they count for
 // the pod's lifetime. Must not do I/O.
 
-import { isIndifferent, type PodDemand, type PodLike, podDemand } from '../model/demand.ts';
-import type { Amount, NodeView, Published, ZoneView } from '../model/node-view.ts';
-import { bestZone } from '../model/zone-fit.ts';
-import { applyHolds } from './apply-holds.ts';
+import { isIndifferent, type PodDemand, type PodLike, podDemand } from '../../../common/nodes/demand.ts';
+import type { Amount, NodeView, Published, ZoneView } from '../../../common/nodes/node-view.ts';
 import {
   type NodeCapacity,
   nodeCapacity,
   TOPOLOGY_SOURCE,
   topologyZones,
   type ZoneCapacity,
-} from './parse.ts';
+} from '../../../common/nodes/parse.ts';
+import { bestZone } from '../../../common/nodes/zone-fit.ts';
+import { applyHolds } from './apply-holds.ts';
 import { type Hold, Reservations } from './reservations.ts';
 
 interface Placed {

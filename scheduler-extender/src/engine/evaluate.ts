@@ -3,8 +3,8 @@
 // (exhaustive, for diagnosis). Pure over the lookup it is given; it counts what it did so
 // the caller can export metrics and learn selectivity.
 
-import type { PodDemand } from '../model/demand.ts';
-import type { NodeView } from '../model/node-view.ts';
+import type { PodDemand } from '../../../common/nodes/demand.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 import type { Predicate } from '../predicates/predicate.ts';
 import type { PredicateCounts } from './order.ts';
 

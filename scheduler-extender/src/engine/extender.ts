@@ -2,8 +2,8 @@
 // short-circuit or exhaustive, then reservations on the nodes that passed) and prioritize
 // (combined scores). Synchronous and free of HTTP; metrics are recorded here once per call.
 
+import { isIndifferent, podDemand } from '../../../common/nodes/demand.ts';
 import type { NodeCache } from '../cache/node-cache.ts';
-import { isIndifferent, podDemand } from '../model/demand.ts';
 import type { ExtenderMetrics } from '../ops/metrics.ts';
 import { PREDICATES } from '../predicates/index.ts';
 import type { Predicate } from '../predicates/predicate.ts';

@@ -2,8 +2,10 @@
 // format, /healthz, /readyz and /metrics. Bodies are limited in size; every failure
 // answers from the error catalogue and never takes the server down.
 
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from '../../../common/log.ts';
 import { SCHEDULER_EXTENDER_VERBS } from '../../../common/names.ts';
+import { registerOps } from '../../../common/ops.ts';
 import { MODES, type Mode } from '../engine/evaluate.ts';
 import type { Extender } from '../engine/extender.ts';
 import type { ExtenderMetrics } from '../ops/metrics.ts';
@@ -16,7 +18,8 @@ export interface ServerOptions {
   /** True once the cache has synced: until then /readyz answers 503. */
   ready: () => boolean;
   bodyLimitBytes: number;
-  logger?: FastifyServerOptions['logger'];
+  /** The program's logger; none: the server logs nothing. */
+  logger?: Logger;
 }
 
 export const FILTER_PATH = `/${SCHEDULER_EXTENDER_VERBS.filter}`;
@@ -25,7 +28,7 @@ export const PRIORITIZE_PATH = `/${SCHEDULER_EXTENDER_VERBS.prioritize}`;
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { extender, metrics } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes,
     // A slow or stuck client must not hold a socket forever.
     requestTimeout: 30_000,
@@ -103,15 +106,16 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.send(list);
   });
 
-  app.get('/healthz', (_request, reply) => reply.type('text/plain').send('ok'));
-  app.get('/readyz', (_request, reply) => {
-    if (options.ready()) return reply.type('text/plain').send('ok');
-    return reply.status(503).type('text/plain').send('node cache not synced yet');
-  });
-  app.get('/metrics', async (_request, reply) => {
-    metrics.reservationsActive.set(extender.cache.reservations.pods);
-    metrics.cacheNodes.set(extender.cache.nodeCount);
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  registerOps(app, {
+    livez: [],
+    readyz: [
+      { name: 'node-cache', check: () => (options.ready() ? undefined : 'node cache not synced yet') },
+    ],
+    metrics: metrics.registry,
+    beforeScrape: () => {
+      metrics.reservationsActive.set(extender.cache.reservations.pods);
+      metrics.cacheNodes.set(extender.cache.nodeCount);
+    },
   });
   return app;
 }

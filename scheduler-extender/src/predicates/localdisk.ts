@@ -3,9 +3,9 @@
 // Reasons name the request, not each node's free bytes, so the scheduler's event groups them.
 
 import { LOCAL_DISK_CAPACITY_ANNOTATION } from '../../../common/names.ts';
-import type { PodDemand } from '../model/demand.ts';
-import { bytes } from '../model/format.ts';
-import type { NodeView } from '../model/node-view.ts';
+import type { PodDemand } from '../../../common/nodes/demand.ts';
+import { bytes } from '../../../common/nodes/format.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 import { demandReason, fail, PASS, type Predicate, type Verdict } from './predicate.ts';
 
 const moreThanNode = (d: PodDemand) => `local disk: needs ${bytes(d.localDisk)}, more than the node has`;

@@ -1,10 +1,10 @@
 // NUMA: a pod asking for a single NUMA node must fit its CPU, memory and VFs inside one zone
 // of the node's NodeResourceTopology (free amounts, net of placed pods and reservations).
 
-import type { PodDemand } from '../model/demand.ts';
-import { bytes, cpus } from '../model/format.ts';
-import type { NodeView } from '../model/node-view.ts';
-import { fitsZone } from '../model/zone-fit.ts';
+import type { PodDemand } from '../../../common/nodes/demand.ts';
+import { bytes, cpus } from '../../../common/nodes/format.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
+import { fitsZone } from '../../../common/nodes/zone-fit.ts';
 import { demandReason, fail, PASS, type Predicate, type Verdict } from './predicate.ts';
 
 const want = (d: PodDemand) => `${cpus(d.cpu)} CPU, ${bytes(d.memory)} memory and ${d.vfs} VFs`;

@@ -2,8 +2,8 @@
 // plus what the engine needs to order predicates (relative cost) and to skip those the pod
 // does not ask for.
 
-import type { PodDemand } from '../model/demand.ts';
-import type { NodeView } from '../model/node-view.ts';
+import type { PodDemand } from '../../../common/nodes/demand.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 
 export type Verdict =
   | { pass: true }

@@ -3,8 +3,8 @@
 // Reasons name the pod's need, not the node's numbers, so kube-scheduler's event groups
 // nodes failing the same way ("3 SR-IOV: …") instead of listing thousands of variants.
 
-import type { PodDemand } from '../model/demand.ts';
-import type { NodeView } from '../model/node-view.ts';
+import type { PodDemand } from '../../../common/nodes/demand.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 import { demandReason, fail, PASS, type Predicate, type Verdict } from './predicate.ts';
 
 const fewerThan = (d: PodDemand) => `SR-IOV: node has fewer than ${d.vfs} healthy VFs`;

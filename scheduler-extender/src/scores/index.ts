@@ -2,8 +2,8 @@
 // the pod, 0–10 (kube-scheduler's MaxExtenderPriority). A pod none applies to scores 0
 // everywhere, which leaves the scheduler's own ranking untouched.
 
-import type { PodDemand } from '../model/demand.ts';
-import type { NodeView } from '../model/node-view.ts';
+import type { PodDemand } from '../../../common/nodes/demand.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 import { coreServices } from './core-services.ts';
 import { diskHeadroom, vfHeadroom } from './headroom.ts';
 import { numaFit } from './numa-fit.ts';

@@ -1,7 +1,7 @@
 // NUMA fit: for a single-NUMA pod, the headroom left in the best zone after placing it, so
 // pods spread over zones and a zone is not filled while its neighbour idles.
 
-import { bestZone } from '../model/zone-fit.ts';
+import { bestZone } from '../../../common/nodes/zone-fit.ts';
 import { clampScore, MAX_SCORE, type Score } from './score.ts';
 
 export const numaFit: Score = {

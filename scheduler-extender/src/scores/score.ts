@@ -1,8 +1,8 @@
 // The shape every score has: a pure function of (pod demand, node view) to 0–10, or
 // undefined when it has nothing to say about this pod (it then takes no part in the mean).
 
-import type { PodDemand } from '../model/demand.ts';
-import type { NodeView } from '../model/node-view.ts';
+import type { PodDemand } from '../../../common/nodes/demand.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 
 export const MAX_SCORE = 10;
 

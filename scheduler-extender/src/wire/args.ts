@@ -2,7 +2,7 @@
 // scheduler sends is an ArgsError with a message naming the problem; the HTTP layer turns it
 // into a 400 from its error catalogue.
 
-import type { PodLike } from '../model/demand.ts';
+import type { PodLike } from '../../../common/nodes/demand.ts';
 import type { ExtenderFilterResult, HostPriorityList } from './types.ts';
 
 export class ArgsError extends Error {

@@ -1,7 +1,7 @@
 // The kube-scheduler extender protocol (k8s.io/kube-scheduler/extender/v1) as it travels:
 // Go structs without JSON tags, so PascalCase keys, and nulls for unused pointer fields.
 
-import type { PodLike } from '../model/demand.ts';
+import type { PodLike } from '../../../common/nodes/demand.ts';
 
 /** Body of filter and prioritize calls. */
 export interface ExtenderArgs {

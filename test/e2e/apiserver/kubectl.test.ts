@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { eventually, kubectl, objects, testNamespace } from '../../support/cluster.ts';
+import { eventually, isNotFound, kubectl, objects, testNamespace } from '../../support/cluster.ts';
 
 const ps = (ns: string, name: string, extra = '') => `apiVersion: apps.kubehpc.dev/v1alpha1
 kind: ProjectService
@@ -239,7 +239,7 @@ t.test(
       } as never);
     };
     const gone = (what: string, args: string[]) =>
-      eventually(what, async () => ((await kubectl(args)).code !== 0 ? true : undefined), 60_000);
+      eventually(what, async () => (isNotFound(await kubectl(args)) ? true : undefined), 60_000);
 
     await owned('background');
     await ok(['delete', 'ps', 'background', '-n', ns]);
@@ -278,7 +278,7 @@ t.test('deleting a namespace that holds our objects completes', async (t) => {
   await ok(['delete', 'namespace', ns, '--wait=false']);
   await eventually(
     `namespace ${ns} gone`,
-    async () => ((await kubectl(['get', 'namespace', ns])).code !== 0 ? true : undefined),
+    async () => (isNotFound(await kubectl(['get', 'namespace', ns])) ? true : undefined),
     90_000,
   );
   t.pass('namespace deleted');

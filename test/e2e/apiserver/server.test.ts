@@ -1,15 +1,24 @@
 // The API server over HTTPS, started in-process with an etcd prefix of its own: the verbs,
 // their Status errors, subresources, Table output, watch and authentication.
 
+import { join } from 'node:path';
 import t from 'tap';
 import { AGGREGATED_DISCOVERY_CONTENT_TYPE } from '../../../apiserver/src/server/discovery.ts';
-import { eventually, kubectl, testNamespace } from '../../support/cluster.ts';
+import { EtcdClient } from '../../../apiserver/src/storage/etcd/client.ts';
+import { eventually, kubectl, platform, testNamespace } from '../../support/cluster.ts';
 import { call, openWatch, PS_PATH, projectService, SP_PATH, startTestServer } from './support.ts';
 
 const server = await startTestServer();
 t.teardown(() => server.running.stop());
 const port = server.port;
 const ns = await testNamespace(t, 'apisrv');
+const etcd = new EtcdClient({
+  endpoint: `https://127.0.0.1:${platform.ports.etcdClient}`,
+  caFile: join(platform.pkiDir, 'ca.crt'),
+  certFile: join(platform.pkiDir, 'kubehpc-apiserver-etcd-client.crt'),
+  keyFile: join(platform.pkiDir, 'kubehpc-apiserver-etcd-client.key'),
+});
+t.teardown(() => etcd.close());
 
 t.test('health and metrics', async (t) => {
   const ready = await call(port, 'GET', '/readyz', { as: 'none' });
@@ -135,7 +144,8 @@ t.test('create, get, update with optimistic concurrency, generation', async (t) 
 });
 
 t.test('bad input gets the right Status and changes nothing', async (t) => {
-  const before = (await call(port, 'GET', PS_PATH(ns))).json.metadata as { resourceVersion: string };
+  const beforeItems = (await call(port, 'GET', PS_PATH(ns))).json.items as Array<{ metadata: object }>;
+  t.equal(beforeItems.length, 1, 'the earlier portal exists');
   const cases: Array<
     [string, Parameters<typeof call>[3] & { method?: string; path?: string }, number, string]
   > = [
@@ -193,10 +203,12 @@ t.test('bad input gets the right Status and changes nothing', async (t) => {
       field: 'spec.replicas',
     },
   ]);
-  const after = (await call(port, 'GET', PS_PATH(ns))).json.metadata as { resourceVersion: string };
-  const items = (await call(port, 'GET', PS_PATH(ns))).json.items as unknown[];
-  t.equal(items.length, 1, 'only the earlier portal exists');
-  t.ok(Number(after.resourceVersion) >= Number(before.resourceVersion));
+  const items = (await call(port, 'GET', PS_PATH(ns))).json.items as Array<{ metadata: object }>;
+  t.same(
+    items.map((i) => i.metadata),
+    beforeItems.map((i) => i.metadata),
+    'the refused writes changed nothing: the same objects at the same resourceVersions',
+  );
   t.equal((await call(port, 'GET', PS_PATH(ns, 'x'))).status, 404);
   t.equal((await call(port, 'GET', PS_PATH('no-such-namespace-x', 'x'))).status, 404);
   const missingNs = await call(port, 'POST', PS_PATH('no-such-namespace-x'), { body: projectService('x') });
@@ -471,7 +483,15 @@ t.test('watch: from a resourceVersion, initial events, 410 once compacted', asyn
   t.same((streamed.events[2]?.object.metadata as { annotations?: object } | undefined)?.annotations, {
     'k8s.io/initial-events-end': 'true',
   });
-  const expired = openWatch(port, `${PS_PATH(ns)}?watch=true&resourceVersion=1`);
+  // A compacted revision of this test's own: two writes, then compact at the second.
+  const first = await call(port, 'POST', PS_PATH(ns), { body: projectService('compacted') });
+  const second = await call(port, 'PATCH', PS_PATH(ns, 'compacted'), {
+    contentType: 'application/merge-patch+json',
+    body: { spec: { replicas: 2 } },
+  });
+  const firstRv = (first.json.metadata as { resourceVersion: string }).resourceVersion;
+  await etcd.compact(Number((second.json.metadata as { resourceVersion: string }).resourceVersion));
+  const expired = openWatch(port, `${PS_PATH(ns)}?watch=true&resourceVersion=${firstRv}`);
   t.teardown(() => expired.stop());
   await eventually('an ERROR event', async () => (expired.events.length >= 1 ? true : undefined), 10_000);
   t.equal(expired.events[0]?.type, 'ERROR');

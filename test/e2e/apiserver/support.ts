@@ -106,6 +106,8 @@ export type Identity = 'admin' | 'front-proxy-client' | 'none';
 export interface Response {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** The body as received (binary for protobuf). */
+  body: Buffer;
   text: string;
   json: Record<string, unknown>;
 }
@@ -155,14 +157,15 @@ export function call(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const raw = Buffer.concat(chunks);
+          const text = raw.toString('utf8');
           let json: Record<string, unknown> = {};
           try {
             json = JSON.parse(text) as Record<string, unknown>;
           } catch {
             // not JSON (YAML, text)
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw, text, json });
         });
       },
     );
@@ -173,7 +176,12 @@ export function call(
 }
 
 /** A watch stream: its events as they arrive, and a way to stop it. */
-export function openWatch(port: number, path: string, as: Identity = 'admin') {
+export function openWatch(
+  port: number,
+  path: string,
+  as: Identity = 'admin',
+  headers: Record<string, string> = {},
+) {
   const events: Array<{ type: string; object: Record<string, unknown> }> = [];
   let status = 0;
   let ended = false;
@@ -186,6 +194,7 @@ export function openWatch(port: number, path: string, as: Identity = 'admin') {
       method: 'GET',
       ca: readFileSync(pki('ca.crt')),
       ...(as === 'none' ? {} : { cert: readFileSync(pki(`${as}.crt`)), key: readFileSync(pki(`${as}.key`)) }),
+      headers,
     },
     (res) => {
       status = res.statusCode ?? 0;

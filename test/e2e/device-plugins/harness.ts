@@ -115,6 +115,17 @@ export interface PluginProcess {
   stderr: () => string;
 }
 
+/** The ops address the plugin's "device plugin started" log line names, once it has been written. */
+function startedAt(log: string): string | undefined {
+  // The last piece may be a line still being written.
+  for (const line of log.split('\n').slice(0, -1)) {
+    if (!line.startsWith('{')) continue;
+    const record = JSON.parse(line) as { msg?: string; ops?: string };
+    if (record.msg === 'device plugin started' && typeof record.ops === 'string') return record.ops;
+  }
+  return undefined;
+}
+
 /** Runs device-plugins/src/main.ts with `args`; waits for its ops server; stops it at the end. */
 export async function startPlugin(t: Teardown, args: string[]): Promise<PluginProcess> {
   const l = layout();
@@ -139,8 +150,7 @@ export async function startPlugin(t: Teardown, args: string[]): Promise<PluginPr
     'the device plugin to start',
     async () => {
       if (child.exitCode !== null) throw new Error(`device plugin exited with ${child.exitCode}: ${stderr}`);
-      const match = /"msg":"device plugin started".*"ops":"(http:\/\/[^"]+)"/.exec(stderr);
-      return match?.[1];
+      return startedAt(stderr);
     },
     30_000,
   );

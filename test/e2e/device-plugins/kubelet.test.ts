@@ -59,7 +59,7 @@ t.test('registers and the kubelet sees every VF with its NUMA node and health', 
   t.notOk(state.resources['kubehpc.dev/unmatched'], 'a pool matching nothing is not registered');
   t.match(plugin.stderr(), /KHDP_POOL_EMPTY at pools\[1\]\.selectors/, 'and it is a logged warning');
 
-  const health = await fetch(`${plugin.opsUrl}/healthz`);
+  const health = await fetch(`${plugin.opsUrl}/readyz`);
   t.equal(health.status, 200);
   const metrics = await (await fetch(`${plugin.opsUrl}/metrics`)).text();
   t.match(metrics, /kubehpc_sriov_devices\{resource="kubehpc.dev\/sriov-vf",health="Healthy"\} 8/);
@@ -182,11 +182,17 @@ t.test('a vanished plugin socket is served and registered again', async (t) => {
 t.test('a plugin started before the kubelet registers once the kubelet comes up', async (t) => {
   const ws = workspace(t, CONFIG);
   const plugin = await startPlugin(t, pluginArgs(ws, 'e2e-node', ['--no-topology']));
-  t.equal((await fetch(`${plugin.opsUrl}/healthz`)).status, 503, 'not ready without a kubelet');
+  const cold = await fetch(`${plugin.opsUrl}/readyz`);
+  t.equal(cold.status, 503, 'not ready without a kubelet');
+  t.match(
+    await cold.text(),
+    /\[-\]kubelet-registration failed: not registered with the kubelet: kubehpc\.dev\/sriov-vf/,
+  );
+  t.equal((await fetch(`${plugin.opsUrl}/livez`)).status, 200, 'but alive');
   const peer = await KubeletPeer.start(t, ws.kubeletDir);
   const registered = await seen(peer, 'registration with the late kubelet', (r) => r.devices.length === 10);
   t.equal(registered.registrations, 1);
-  await eventually('/healthz to turn 200', async () =>
-    (await fetch(`${plugin.opsUrl}/healthz`)).status === 200 ? true : undefined,
+  await eventually('/readyz to turn 200', async () =>
+    (await fetch(`${plugin.opsUrl}/readyz`)).status === 200 ? true : undefined,
   );
 });

@@ -10,7 +10,8 @@ import {
   NUMA_POLICY_SINGLE_NODE,
   SRIOV_VF_RESOURCE,
 } from '../../../common/names.ts';
-import { eventually, objects, testNamespace } from '../../support/cluster.ts';
+import { HOST } from '../../../platform/src/layout.ts';
+import { eventually, objects, platform, testNamespace } from '../../support/cluster.ts';
 
 interface PodObject extends KubernetesObject {
   spec?: { nodeName?: string };
@@ -158,6 +159,57 @@ t.test('two pods that each need most of a node’s free disk land on different n
   const placed = [await boundNode(ns, 'first'), await boundNode(ns, 'second')];
   t.same([...placed].sort(), nodes, `placed on ${placed.join(' and ')}`);
 });
+
+t.test(
+  'a filter pass holds the disk it promised until the pod binds: the second pod is turned away',
+  async (t) => {
+    // Deterministic: kube-scheduler never sees these pods (another scheduler's name), so this
+    // test calls the extender's filter itself — the second call certainly precedes the first
+    // bind, which the test makes only afterwards.
+    const ns = await testNamespace(t, 'ext-hold');
+    removePodsAtEnd(t, ns);
+    const client = objects();
+    const node = 'hpc-3';
+    const limits = { [LOCAL_DISK_RESOURCE]: '1200Gi' };
+    const make = async (name: string) => {
+      const manifest = podManifest(ns, name, { limits, nodes: [node] }) as KubernetesObject & {
+        spec: Record<string, unknown>;
+      };
+      manifest.spec.schedulerName = 'not-kube-scheduler';
+      return (await client.create(manifest)) as KubernetesObject & { spec: unknown };
+    };
+    const first = await make('first');
+    const second = await make('second');
+    const filter = async (pod: KubernetesObject & { spec: unknown }) => {
+      const res = await fetch(`http://${HOST}:${platform.ports.schedulerExtender}/filter`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          Pod: { metadata: pod.metadata, spec: pod.spec },
+          Nodes: null,
+          NodeNames: [node],
+        }),
+      });
+      t.equal(res.status, 200);
+      return (await res.json()) as { NodeNames: string[] | null; FailedNodes: Record<string, string> | null };
+    };
+    const one = await filter(first);
+    t.same(one.NodeNames, [node], 'the first pod fits the node');
+    const two = await filter(second);
+    t.same(two.NodeNames ?? [], [], 'the second does not: the first one’s disk is held');
+    t.match(two.FailedNodes?.[node], /held for in-flight pods/);
+    // Now bind the first: its hold becomes real use; the second still does not fit.
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'first', namespace: ns },
+      target: { apiVersion: 'v1', kind: 'Node', name: node },
+    } as KubernetesObject);
+    t.equal(await boundNode(ns, 'first'), node);
+    const three = await filter(second);
+    t.same(three.NodeNames ?? [], [], 'bound, the first pod uses the disk');
+  },
+);
 
 t.test('pods that need none of this schedule as before', async (t) => {
   const ns = await testNamespace(t, 'ext-plain');

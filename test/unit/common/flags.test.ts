@@ -55,3 +55,20 @@ t.test('--help prints the usage and exits 0', async (t) => {
   t.equal(r.code, 0);
   t.match(r.stdout, /--leader-elect=true\|false/);
 });
+
+t.test('readFlags is pure: every mistake is a FlagError, nothing exits', async (t) => {
+  const { FlagError, readFlags } = await import('../../../common/flags.ts');
+  t.throws(() => readFlags(['--nope'], ['port']), FlagError, 'unknown flag');
+  t.throws(() => readFlags(['--port'], ['port']), FlagError, 'missing value');
+  t.throws(() => readFlags(['extra'], ['port']), FlagError, 'positional argument');
+  const flags = readFlags(['--port=80', '--dry', '--mode', 'a'], ['port', 'mode'], ['dry']);
+  t.equal(flags.integer('port', 1, 1), 80);
+  t.equal(flags.boolean('dry'), true);
+  t.equal(flags.boolean('other'), false);
+  t.equal(flags.oneOf('mode', ['a', 'b'], 'b'), 'a');
+  t.throws(() => flags.integer('mode', 1, 1), FlagError, 'not an integer');
+  t.throws(() => readFlags(['--port= '], ['port']).integer('port', 1, 1), FlagError, 'blank is no integer');
+  t.equal(readFlags([], ['port']).integer('port', 7, 1), 7, 'absent: the fallback');
+  t.equal(readFlags(['--help'], []).help, true);
+  t.equal(readFlags([], ['__proto__']).string('__proto__'), undefined, 'no prototype key is read as a flag');
+});

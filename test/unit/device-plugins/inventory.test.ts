@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { createLogger, silentLogger } from '../../../common/log.ts';
 import { SRIOV_VF_RESOURCE } from '../../../common/names.ts';
 import { Inventory } from '../../../device-plugins/src/inventory/inventory.ts';
-import { createLogger, silentLogger } from '../../../device-plugins/src/log.ts';
 import { startPlugin } from '../../../device-plugins/src/plugin.ts';
 import { INTEL_PF, MELLANOX_PF, standardSysfs } from './fake-sysfs.ts';
 
@@ -36,7 +36,7 @@ t.test('sysfs problems are logged once when they appear, not on every refresh', 
   const inventory = new Inventory(
     fake.root,
     CONFIG,
-    createLogger({}, 'info', (l) => lines.push(l)),
+    createLogger({ component: 'test', destination: { write: (l) => lines.push(l) } }),
   );
   rmSync(fake.devicePath(`0000:af:01.2`, 'vendor'));
   inventory.refresh();
@@ -45,7 +45,7 @@ t.test('sysfs problems are logged once when they appear, not on every refresh', 
   t.equal(inventory.pool(SRIOV_VF_RESOURCE)?.devices.length, 9, 'the unreadable VF is left out');
 });
 
-t.test('/healthz is 503 until the kubelet accepts the plugin; /metrics counts devices', async (t) => {
+t.test('/readyz is 503 until the kubelet accepts the plugin; /metrics counts devices', async (t) => {
   const fake = standardSysfs();
   const kubeletDir = mkdtempSync(join(tmpdir(), 'kubehpc-dp-nokubelet-'));
   t.teardown(() => {
@@ -62,12 +62,13 @@ t.test('/healthz is 503 until the kubelet accepts the plugin; /metrics counts de
     logger: silentLogger,
   });
   t.teardown(() => plugin.stop());
-  const health = await fetch(`${plugin.opsAddress}/healthz`);
-  t.equal(health.status, 503);
-  t.same(await health.json(), {
-    ok: false,
-    checks: [{ name: `kubelet-registration:${SRIOV_VF_RESOURCE}`, ok: false }],
-  });
+  const ready = await fetch(`${plugin.opsAddress}/readyz`);
+  t.equal(ready.status, 503);
+  t.equal(
+    await ready.text(),
+    `[-]kubelet-registration failed: not registered with the kubelet: ${SRIOV_VF_RESOURCE}\nreadyz check failed\n`,
+  );
+  t.equal((await fetch(`${plugin.opsAddress}/livez`)).status, 200, 'alive all the same');
   const metrics = await (await fetch(`${plugin.opsAddress}/metrics`)).text();
   t.match(metrics, /kubehpc_sriov_devices\{resource="kubehpc.dev\/sriov-vf",health="Unhealthy"\} 2/);
   t.equal(plugin.endpoints.get(SRIOV_VF_RESOURCE)?.registrations, 0);

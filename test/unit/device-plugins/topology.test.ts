@@ -84,7 +84,7 @@ t.test('topology policy names for older readers', async (t) => {
 
 t.test('the publisher writes only changes, retries a failed write, and forces on resync', async (t) => {
   const { TopologyPublisher } = await import('../../../device-plugins/src/topology/publisher.ts');
-  const { silentLogger } = await import('../../../device-plugins/src/log.ts');
+  const { silentLogger } = await import('../../../common/log.ts');
   const calls: Array<{ body: { metadata: { name: string } }; manager: string; strategy: string }> = [];
   let failuresLeft = 1;
   const client = {

@@ -35,8 +35,12 @@ t.test('a daemon that ignores SIGTERM is killed after the grace period', async (
     binary: '/bin/sh',
     args: ['-c', 'trap "" TERM; echo ready; while true; do sleep 1; done'],
   });
-  await new Promise((r) => setTimeout(r, 200));
+  // The trap is set once the shell has written "ready" to its log: wait for that, not a while.
+  const deadline = Date.now() + 20_000;
+  while (!(await readFile(record.log, 'utf8')).includes('ready')) {
+    if (Date.now() > deadline) throw new Error('the daemon never wrote "ready" to its log');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   t.equal(await stop(runDir, record, 300), 'stopped');
   t.notOk(isRunning(record));
-  t.match(await readFile(record.log, 'utf8'), /ready/, 'output went to its log file');
 });

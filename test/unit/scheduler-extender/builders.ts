@@ -7,8 +7,8 @@ import {
   NUMA_POLICY_ANNOTATION,
   SRIOV_VF_RESOURCE,
 } from '../../../common/names.ts';
-import type { PodDemand, PodLike } from '../../../scheduler-extender/src/model/demand.ts';
-import type { Amount, NodeView, ZoneView } from '../../../scheduler-extender/src/model/node-view.ts';
+import type { PodDemand, PodLike } from '../../../common/nodes/demand.ts';
+import type { Amount, NodeView, ZoneView } from '../../../common/nodes/node-view.ts';
 
 export const Gi = 2 ** 30;
 

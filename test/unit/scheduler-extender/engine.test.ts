@@ -1,7 +1,7 @@
 import t from 'tap';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 import { filterNodes } from '../../../scheduler-extender/src/engine/evaluate.ts';
 import { failureRate, orderPredicates } from '../../../scheduler-extender/src/engine/order.ts';
-import type { NodeView } from '../../../scheduler-extender/src/model/node-view.ts';
 import { PREDICATES } from '../../../scheduler-extender/src/predicates/index.ts';
 import { fail, PASS, type Predicate } from '../../../scheduler-extender/src/predicates/predicate.ts';
 import { amount, demand, Gi, view } from './builders.ts';

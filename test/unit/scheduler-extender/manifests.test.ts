@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parse } from 'yaml';
-import { SCHEDULER_EXTENDER_MANAGED_RESOURCES, SCHEDULER_EXTENDER_VERBS } from '../../../common/names.ts';
 import { schedulerConfiguration } from '../../../platform/src/components/specs.ts';
 import { layout } from '../../../platform/src/layout.ts';
 
@@ -23,12 +22,25 @@ t.test('the shipped KubeSchedulerConfiguration wires the extender as the local p
 });
 
 t.test('it is node-cache capable, not ignorable, and manages the shared resources', async (t) => {
-  const [entry] = local.extenders;
-  t.match(entry, {
-    nodeCacheCapable: true,
-    ignorable: false,
-    filterVerb: SCHEDULER_EXTENDER_VERBS.filter,
-    prioritizeVerb: SCHEDULER_EXTENDER_VERBS.prioritize,
-  });
-  t.same(entry?.managedResources, SCHEDULER_EXTENDER_MANAGED_RESOURCES);
+  // Spelled out here, as kube-scheduler reads them, rather than taken from the constants the
+  // configuration is built from.
+  for (const [source, [entry]] of [
+    ['shipped', shipped.extenders],
+    ['local', local.extenders],
+  ] as const) {
+    t.match(
+      entry,
+      { nodeCacheCapable: true, ignorable: false, filterVerb: 'filter', prioritizeVerb: 'prioritize' },
+      source,
+    );
+    t.same(
+      entry?.managedResources,
+      [
+        { name: 'kubehpc.dev/sriov-vf', ignoredByScheduler: false },
+        { name: 'kubehpc.dev/local-disk', ignoredByScheduler: true },
+        { name: 'kubehpc.dev/placement', ignoredByScheduler: true },
+      ],
+      source,
+    );
+  }
 });

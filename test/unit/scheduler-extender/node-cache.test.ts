@@ -1,7 +1,7 @@
 import t from 'tap';
 import { LOCAL_DISK_CAPACITY_ANNOTATION } from '../../../common/names.ts';
+import { podDemand } from '../../../common/nodes/demand.ts';
 import { NodeCache } from '../../../scheduler-extender/src/cache/node-cache.ts';
-import { podDemand } from '../../../scheduler-extender/src/model/demand.ts';
 import { localDiskFits } from '../../../scheduler-extender/src/predicates/localdisk.ts';
 import { disk, Gi, node, pod, topology, vfs } from './builders.ts';
 

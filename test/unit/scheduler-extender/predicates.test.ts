@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { ZoneView } from '../../../scheduler-extender/src/model/node-view.ts';
+import type { ZoneView } from '../../../common/nodes/node-view.ts';
 import { localDiskFits } from '../../../scheduler-extender/src/predicates/localdisk.ts';
 import { numaFits } from '../../../scheduler-extender/src/predicates/numa.ts';
 import { sriovFits } from '../../../scheduler-extender/src/predicates/sriov.ts';

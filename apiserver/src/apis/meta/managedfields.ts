@@ -5,9 +5,11 @@
 // metadata.annotations, spec and status. Lists the schema keys
 // (x-kubernetes-list-map-keys) are owned item by item; other lists and scalars are leaves.
 // Pure; conflicts are 409 Conflict StatusErrors listing the fields, as kube-apiserver's.
+// Field names in objects and in client-sent fieldsV1 are data: own members only (ownkeys.ts).
 
-import type { Schema } from '../schema.ts';
+import { declaredField, type Schema } from '../schema.ts';
 import { errors } from './errors.ts';
+import { hasOwnKey, ownValue, setOwn } from './ownkeys.ts';
 import type { ManagedFieldsEntry, TypedObject } from './types.ts';
 
 type Json = Record<string, unknown>;
@@ -20,13 +22,13 @@ function isObject(value: unknown): value is Json {
 }
 
 function childSchema(schema: Schema | undefined, key: string): Schema | undefined {
-  return schema?.properties?.[key] ?? schema?.additionalProperties;
+  return declaredField(schema, key) ?? schema?.additionalProperties;
 }
 
 function itemKey(schema: Schema | undefined, item: unknown): string | undefined {
   const keys = schema?.['x-kubernetes-list-map-keys'];
   if (!keys || schema?.['x-kubernetes-list-type'] !== 'map' || !isObject(item)) return undefined;
-  return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, item[k]])))}`;
+  return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, ownValue(item, k)])))}`;
 }
 
 function collect(value: unknown, schema: Schema | undefined, prefix: Path, out: Set<string>): void {
@@ -73,8 +75,10 @@ export function encodeFields(paths: Set<string>): Json {
     let node = root;
     const segments = path.split(SEP);
     for (const [i, seg] of segments.entries()) {
-      node[seg] = isObject(node[seg]) ? node[seg] : {};
-      node = node[seg] as Json;
+      const existing = ownValue(node, seg);
+      const child: Json = isObject(existing) ? existing : {};
+      setOwn(node, seg, child);
+      node = child;
       if (i === segments.length - 1 && Object.keys(node).length > 0) node['.'] = {};
     }
   }
@@ -95,7 +99,7 @@ export function decodeFields(fields: Json | undefined): Set<string> {
   const out = new Set<string>();
   const walk = (node: Json, prefix: Path) => {
     const children = Object.entries(node).filter(([k]) => k !== '.');
-    if (node['.'] !== undefined || children.length === 0) {
+    if (ownValue(node, '.') !== undefined || children.length === 0) {
       if (prefix.length > 0) out.add(prefix.join(SEP));
     }
     for (const [seg, child] of children) if (isObject(child)) walk(child, [...prefix, seg]);
@@ -104,17 +108,29 @@ export function decodeFields(fields: Json | undefined): Set<string> {
   return out;
 }
 
+/** The key of a `k:{...}` segment; a client-sent fieldsV1 may hold anything there. */
+function itemKeyOf(seg: string): Json | undefined {
+  try {
+    const key = JSON.parse(seg.slice(2)) as unknown;
+    return isObject(key) ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hasKey(item: unknown, key: Json): boolean {
+  return isObject(item) && Object.entries(key).every(([k, v]) => ownValue(item, k) === v);
+}
+
 function navigate(object: unknown, path: Path): { found: boolean; value: unknown } {
   let node: unknown = object;
   for (const seg of path) {
     if (seg.startsWith('f:')) {
-      if (!isObject(node) || !(seg.slice(2) in node)) return { found: false, value: undefined };
+      if (!isObject(node) || !hasOwnKey(node, seg.slice(2))) return { found: false, value: undefined };
       node = node[seg.slice(2)];
     } else if (seg.startsWith('k:')) {
-      const key = JSON.parse(seg.slice(2)) as Json;
-      const item = Array.isArray(node)
-        ? node.find((i) => isObject(i) && Object.entries(key).every(([k, v]) => i[k] === v))
-        : undefined;
+      const key = itemKeyOf(seg);
+      const item = Array.isArray(node) && key ? node.find((i) => hasKey(i, key)) : undefined;
       if (item === undefined) return { found: false, value: undefined };
       node = item;
     } else return { found: false, value: undefined };
@@ -126,12 +142,11 @@ function removeAt(object: unknown, path: Path): void {
   const parent = navigate(object, path.slice(0, -1));
   const last = path.at(-1) as string;
   if (!parent.found) return;
-  if (last.startsWith('f:') && isObject(parent.value)) delete parent.value[last.slice(2)];
+  if (last.startsWith('f:') && isObject(parent.value) && hasOwnKey(parent.value, last.slice(2)))
+    delete parent.value[last.slice(2)];
   if (last.startsWith('k:') && Array.isArray(parent.value)) {
-    const key = JSON.parse(last.slice(2)) as Json;
-    const index = parent.value.findIndex(
-      (i) => isObject(i) && Object.entries(key).every(([k, v]) => i[k] === v),
-    );
+    const key = itemKeyOf(last);
+    const index = key ? parent.value.findIndex((i) => hasKey(i, key)) : -1;
     if (index >= 0) parent.value.splice(index, 1);
   }
 }
@@ -140,7 +155,8 @@ function removeAt(object: unknown, path: Path): void {
 export function mergeApplied(live: unknown, applied: unknown, schema: Schema | undefined): unknown {
   if (isObject(applied) && isObject(live) && schema && (schema.properties || schema.additionalProperties)) {
     const out: Json = { ...live };
-    for (const [k, v] of Object.entries(applied)) out[k] = mergeApplied(live[k], v, childSchema(schema, k));
+    for (const [k, v] of Object.entries(applied))
+      setOwn(out, k, mergeApplied(ownValue(live, k), v, childSchema(schema, k)));
     return out;
   }
   if (Array.isArray(applied) && Array.isArray(live) && schema?.['x-kubernetes-list-type'] === 'map') {
@@ -334,7 +350,7 @@ export function apply<T extends TypedObject<unknown, unknown>>(
   object.metadata = liveMeta;
   for (const [k, v] of Object.entries(appliedRest)) {
     if (subresource === 'status' ? k !== 'status' : k === 'status') continue;
-    object[k] = mergeApplied(object[k], v, schema.properties?.[k]);
+    setOwn(object, k, mergeApplied(ownValue(object, k), v, declaredField(schema, k)));
   }
   if (!live) {
     object.apiVersion = applied.apiVersion;

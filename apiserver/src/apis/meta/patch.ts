@@ -2,10 +2,12 @@
 // Patch, and strategic merge patch for our kinds — a merge patch in which lists the
 // schema declares as maps (x-kubernetes-list-map-keys) merge item by item by key and
 // `$patch: delete` removes an item, as kubectl expects. Pure; a patch that cannot apply
-// is a 400 BadRequest StatusError.
+// is a 400 BadRequest StatusError. Member names in a patch are data: they are read and
+// written as own members only (ownkeys.ts), so `__proto__` reaches no prototype.
 
 import type { Schema } from '../schema.ts';
 import { errors } from './errors.ts';
+import { hasOwnKey, ownValue, setOwn } from './ownkeys.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -18,7 +20,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    else setOwn(out, key, mergePatch(ownValue(out, key), value));
   }
   return out;
 }
@@ -26,7 +28,8 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 export function strategicMergePatch(target: unknown, patch: unknown, schema: Schema | undefined): unknown {
   if (Array.isArray(patch) && schema?.['x-kubernetes-list-map-keys'] && Array.isArray(target)) {
     const keys = schema['x-kubernetes-list-map-keys'];
-    const id = (item: unknown) => JSON.stringify(keys.map((k) => (isObject(item) ? item[k] : undefined)));
+    const id = (item: unknown) =>
+      JSON.stringify(keys.map((k) => (isObject(item) ? ownValue(item, k) : undefined)));
     const out = target.map((item) => structuredClone(item));
     for (const item of patch) {
       const index = out.findIndex((existing) => id(existing) === id(item));
@@ -48,9 +51,9 @@ export function strategicMergePatch(target: unknown, patch: unknown, schema: Sch
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$')) continue;
-    const child = schema?.properties?.[key] ?? schema?.additionalProperties;
+    const child = (ownValue(schema?.properties, key) as Schema | undefined) ?? schema?.additionalProperties;
     if (value === null) delete out[key];
-    else out[key] = strategicMergePatch(out[key], value, child);
+    else setOwn(out, key, strategicMergePatch(ownValue(out, key), value, child));
   }
   return out;
 }
@@ -74,10 +77,21 @@ function pointer(path: string): string[] {
     .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** The array index a pointer token names (canonical decimal only), or -1. */
+function arrayIndex(token: string): number {
+  return /^(0|[1-9][0-9]{0,8})$/.test(token) ? Number(token) : -1;
+}
+
+/** The member `token` of an array (an index) or an object (an own member). */
+function member(node: unknown, token: string): unknown {
+  if (Array.isArray(node)) return node[arrayIndex(token)];
+  return isObject(node) ? ownValue(node, token) : undefined;
+}
+
 function parentOf(doc: unknown, tokens: string[], path: string): { parent: unknown; last: string } {
   let node = doc;
   for (const token of tokens.slice(0, -1)) {
-    node = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
+    node = member(node, token);
     if (node === undefined)
       throw errors.badRequest(
         `the server rejected our request due to an error in our request: doc is missing path: "${path}"`,
@@ -89,7 +103,7 @@ function parentOf(doc: unknown, tokens: string[], path: string): { parent: unkno
 function get(doc: unknown, path: string): unknown {
   let node = doc;
   for (const token of pointer(path)) {
-    node = Array.isArray(node) ? node[Number(token)] : isObject(node) ? node[token] : undefined;
+    node = member(node, token);
     if (node === undefined)
       throw errors.badRequest(
         `the server rejected our request due to an error in our request: doc is missing path: "${path}"`,
@@ -102,14 +116,14 @@ function remove(doc: unknown, path: string): unknown {
   const tokens = pointer(path);
   const { parent, last } = parentOf(doc, tokens, path);
   if (Array.isArray(parent)) {
-    const i = Number(last);
-    if (!Number.isInteger(i) || i < 0 || i >= parent.length)
+    const i = arrayIndex(last);
+    if (i < 0 || i >= parent.length)
       throw errors.badRequest(
         `the server rejected our request due to an error in our request: Unable to remove nonexistent key: ${last}: missing value`,
       );
     return parent.splice(i, 1)[0];
   }
-  if (!isObject(parent) || !(last in parent))
+  if (!isObject(parent) || !hasOwnKey(parent, last))
     throw errors.badRequest(
       `the server rejected our request due to an error in our request: Unable to remove nonexistent key: ${last}: missing value`,
     );
@@ -123,19 +137,19 @@ function add(doc: unknown, path: string, value: unknown, replace: boolean): unkn
   if (tokens.length === 0) return value;
   const { parent, last } = parentOf(doc, tokens, path);
   if (Array.isArray(parent)) {
-    const i = last === '-' ? parent.length : Number(last);
-    if (!Number.isInteger(i) || i < 0 || i > parent.length || (replace && i >= parent.length)) {
+    const i = last === '-' ? parent.length : arrayIndex(last);
+    if (i < 0 || i > parent.length || (replace && i >= parent.length)) {
       throw errors.badRequest(
         `the server rejected our request due to an error in our request: index out of range: ${last}`,
       );
     }
     parent.splice(i, replace ? 1 : 0, value);
   } else if (isObject(parent)) {
-    if (replace && !(last in parent))
+    if (replace && !hasOwnKey(parent, last))
       throw errors.badRequest(
         `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${path}: missing value`,
       );
-    parent[last] = value;
+    setOwn(parent, last, value);
   } else {
     throw errors.badRequest(
       `the server rejected our request due to an error in our request: doc is missing path: "${path}"`,

@@ -17,19 +17,20 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   KubernetesObjectApi,
-  ListWatch,
   PatchStrategy,
   type V1ConfigMap,
   type V1Deployment,
   type V1Pod,
   Watch,
 } from '@kubernetes/client-node';
+import type { ControllerMetrics } from '../../../../common/controller/metrics.ts';
+import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
+import type { Informer } from '../../../../common/informer.ts';
+import type { Logger } from '../../../../common/log.ts';
 import { API_VERSION, APPS_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
 import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
 import { apiFailure, isNamespaceTerminating, isPermanent } from '../errors.ts';
 import type { EventInput, EventRecorder } from '../events.ts';
-import type { ControllerMetrics } from '../metrics.ts';
-import { WorkQueue } from '../queue.ts';
 import { type Drift, drift, driftEvent, type KubeObject } from './drift.ts';
 import { childNames, FIELD_MANAGER, MANAGED_BY } from './identity.ts';
 import { type Children, render } from './render.ts';
@@ -42,13 +43,11 @@ const MANAGED = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 /** Every service is looked at again this often, whatever happened. */
 const RESYNC_MS = 5 * 60_000;
 
-type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
-
 export interface ControllerOptions {
   workers: number;
   events: EventRecorder;
   metrics: ControllerMetrics;
-  log: Log;
+  log: Logger;
 }
 
 /** The children a ProjectService may have, by the field of `Children` that renders each. */
@@ -81,160 +80,106 @@ interface Realised {
   events: EventInput[];
 }
 
-export class ProjectServiceController {
+export class ProjectServiceController implements Controller {
+  readonly name = CONTROLLER;
   readonly #o: ControllerOptions;
   readonly #objects: KubernetesObjectApi;
   readonly #custom: CustomObjectsApi;
-  readonly #queue = new WorkQueue();
-  readonly #watch: Watch;
-  readonly #informers: Array<ListWatch<KubernetesObject>> = [];
-  readonly #synced = new Set<string>();
-  readonly #services: ListWatch<ProjectService & KubernetesObject>;
-  readonly #children: Record<ChildField, ListWatch<KubernetesObject>>;
-  readonly #pods: ListWatch<V1Pod>;
-  #resync: NodeJS.Timeout | undefined;
-  #stopped = false;
+  readonly #runtime: ControllerRuntime;
+  readonly #services: Informer<ProjectService & KubernetesObject>;
+  readonly #children: Record<ChildField, Informer<KubernetesObject>>;
+  readonly #pods: Informer<V1Pod>;
 
   constructor(kc: KubeConfig, options: ControllerOptions) {
     this.#o = options;
     this.#objects = KubernetesObjectApi.makeApiClient(kc);
     this.#custom = kc.makeApiClient(CustomObjectsApi);
-    this.#watch = new Watch(kc);
+    this.#runtime = new ControllerRuntime({
+      workers: options.workers,
+      resyncMs: RESYNC_MS,
+      metrics: options.metrics,
+      log: options.log,
+      watch: new Watch(kc),
+    });
     const apps = kc.makeApiClient(AppsV1Api);
     const core = kc.makeApiClient(CoreV1Api);
-    this.#services = this.#informer<ProjectService & KubernetesObject>(
-      PLURAL,
-      `/apis/${APPS_GROUP}/${API_VERSION}/${PLURAL}`,
-      () => this.#custom.listClusterCustomObject({ group: APPS_GROUP, version: API_VERSION, plural: PLURAL }),
-      (ps) => this.#enqueue(ps.metadata?.namespace, ps.metadata?.name),
-    );
+    const enqueue = (namespace: string | undefined, name: string | undefined) =>
+      this.#runtime.enqueue(namespace, name);
+    const self = (ps: KubernetesObject) => enqueue(ps.metadata?.namespace, ps.metadata?.name);
+    this.#services = this.#runtime.informer<ProjectService & KubernetesObject>({
+      name: PLURAL,
+      path: `/apis/${APPS_GROUP}/${API_VERSION}/${PLURAL}`,
+      list: () =>
+        this.#custom.listClusterCustomObject({
+          group: APPS_GROUP,
+          version: API_VERSION,
+          plural: PLURAL,
+        }) as Promise<KubernetesListObject<ProjectService & KubernetesObject>>,
+      onUpsert: self,
+      onDelete: self,
+    });
     const byOwner = (o: KubernetesObject) => {
       const owner = o.metadata?.ownerReferences?.find(
         (r) => r.controller === true && r.kind === KIND && r.apiVersion === `${APPS_GROUP}/${API_VERSION}`,
       );
-      if (owner) this.#enqueue(o.metadata?.namespace, owner.name);
+      if (owner) enqueue(o.metadata?.namespace, owner.name);
     };
+    const child = <T extends KubernetesObject>(
+      name: string,
+      path: string,
+      list: () => Promise<KubernetesListObject<T>>,
+    ) =>
+      this.#runtime.informer<T>({
+        name,
+        path,
+        list,
+        labelSelector: MANAGED,
+        onUpsert: byOwner,
+        onDelete: byOwner,
+      }) as unknown as Informer<KubernetesObject>;
     this.#children = {
-      deployment: this.#informer(
-        'deployments',
-        '/apis/apps/v1/deployments',
-        () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED }),
-        byOwner,
-        MANAGED,
+      deployment: child('deployments', '/apis/apps/v1/deployments', () =>
+        apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED }),
       ),
-      service: this.#informer(
-        'services',
-        '/api/v1/services',
-        () => core.listServiceForAllNamespaces({ labelSelector: MANAGED }),
-        byOwner,
-        MANAGED,
+      service: child('services', '/api/v1/services', () =>
+        core.listServiceForAllNamespaces({ labelSelector: MANAGED }),
       ),
-      configMap: this.#informer(
-        'configmaps',
-        '/api/v1/configmaps',
-        () => core.listConfigMapForAllNamespaces({ labelSelector: MANAGED }),
-        byOwner,
-        MANAGED,
+      configMap: child('configmaps', '/api/v1/configmaps', () =>
+        core.listConfigMapForAllNamespaces({ labelSelector: MANAGED }),
       ),
     };
-    this.#pods = this.#informer<V1Pod>(
-      'pods',
-      '/api/v1/pods',
-      () => core.listPodForAllNamespaces({ labelSelector: MANAGED }),
-      (pod) => this.#enqueue(pod.metadata?.namespace, pod.metadata?.labels?.[SERVICE_LABEL]),
-      MANAGED,
-    );
+    const byServiceLabel = (pod: V1Pod) =>
+      enqueue(pod.metadata?.namespace, pod.metadata?.labels?.[SERVICE_LABEL]);
+    this.#pods = this.#runtime.informer<V1Pod>({
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: () => core.listPodForAllNamespaces({ labelSelector: MANAGED }),
+      labelSelector: MANAGED,
+      onUpsert: byServiceLabel,
+      onDelete: byServiceLabel,
+    });
   }
 
   /** True once every informer has listed once: reconciles then see the whole picture. */
   synced(): boolean {
-    return this.#synced.size === this.#informers.length;
+    return this.#runtime.synced();
   }
 
-  async start(): Promise<void> {
-    await Promise.all(this.#informers.map((i) => i.start()));
-    for (let i = 0; i < this.#o.workers; i++) void this.#work();
-    this.#resync = setInterval(() => {
-      for (const ps of this.#services.list()) this.#enqueue(ps.metadata?.namespace, ps.metadata?.name);
-    }, RESYNC_MS);
-    this.#resync.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#resync) clearInterval(this.#resync);
-    this.#queue.shutDown();
-    await Promise.all(this.#informers.map((i) => i.stop()));
-  }
-
-  #informer<T extends KubernetesObject>(
-    what: string,
-    path: string,
-    list: () => Promise<KubernetesListObject<T>>,
-    onChange: (o: T) => void,
-    labelSelector?: string,
-  ): ListWatch<T> {
-    const listAndMark = async () => {
-      const result = await list();
-      this.#synced.add(what);
-      return result;
-    };
-    const informer = new ListWatch<T>(path, this.#watch, listAndMark, false, labelSelector);
-    for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, onChange);
-    let delayMs = 1000;
-    informer.on('connect', () => {
-      delayMs = 1000;
+  start(): Promise<void> {
+    return this.#runtime.start({
+      name: CONTROLLER,
+      reconcile: (key) => this.#reconcile(key),
+      keys: () => this.#services.list().map((ps) => `${ps.metadata?.namespace}/${ps.metadata?.name}`),
+      classify,
     });
-    informer.on('error', (err: unknown) => {
-      if (this.#stopped) return;
-      this.#o.log('warn', 'informer failed; restarting', {
-        informer: what,
-        err: String(err),
-        retryInMs: delayMs,
-      });
-      setTimeout(() => void informer.start(), delayMs).unref();
-      delayMs = Math.min(delayMs * 2, 30_000);
-    });
-    this.#informers.push(informer as unknown as ListWatch<KubernetesObject>);
-    return informer;
   }
 
-  #enqueue(namespace: string | undefined, name: string | undefined): void {
-    if (!namespace || !name) return;
-    this.#queue.add(`${namespace}/${name}`);
-    this.#o.metrics.queueDepth.set({ controller: CONTROLLER }, this.#queue.depth);
+  stop(): Promise<void> {
+    return this.#runtime.stop();
   }
 
-  async #work(): Promise<void> {
-    const { metrics, log } = this.#o;
-    for (;;) {
-      const key = await this.#queue.get();
-      if (key === undefined) return;
-      metrics.queueDepth.set({ controller: CONTROLLER }, this.#queue.depth);
-      const end = metrics.duration.startTimer({ controller: CONTROLLER });
-      try {
-        await this.#reconcile(key);
-        this.#queue.forget(key);
-        metrics.reconciles.inc({ controller: CONTROLLER, result: 'success' });
-      } catch (error) {
-        const failure = apiFailure(error);
-        if (failure.code === 409) {
-          metrics.reconciles.inc({ controller: CONTROLLER, result: 'requeue' });
-        } else {
-          metrics.reconciles.inc({ controller: CONTROLLER, result: 'error' });
-          metrics.errors.inc({ controller: CONTROLLER, reason: failure.reason });
-          log('warn', 'reconcile failed; retrying', {
-            key,
-            reason: failure.reason,
-            message: failure.message,
-          });
-        }
-        this.#queue.addRateLimited(key);
-      } finally {
-        end();
-        this.#queue.done(key);
-      }
-    }
+  get #stopped(): boolean {
+    return this.#runtime.stopped;
   }
 
   async #reconcile(key: string): Promise<void> {
@@ -420,6 +365,12 @@ function changeEvent(
     return { type: 'Normal', reason: 'Created', message: `created ${kind} ${name}` };
   if (found.state === 'InSync') return undefined;
   return { type: 'Normal', reason: 'Updated', message: `updated ${kind} ${name} to the new spec` };
+}
+
+/** A 409 is a lost race, retried quietly; anything else counts as an error. */
+function classify(error: unknown): Failure {
+  const failure = apiFailure(error);
+  return { quiet: failure.code === 409, reason: failure.reason, message: failure.message };
 }
 
 function isOwnedBy(o: KubernetesObject, uid: string): boolean {

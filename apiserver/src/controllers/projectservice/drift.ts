@@ -10,6 +10,7 @@
 // itself, not found here: the loop applies on every new generation, and uses drift to
 // repair hand edits between generations and to say so in an Event (driftEvent). Pure.
 
+import { isObject } from '../../../../common/object.ts';
 import { parseQuantity } from '../../../../common/quantity.ts';
 import type { OwnerReference } from '../../apis/meta/types.ts';
 
@@ -123,13 +124,9 @@ function show(value: unknown): string {
 
 type Segment = string;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Values Go's `omitempty` drops: rendering one and finding nothing live is no drift. */
 function isEmpty(v: unknown): boolean {
-  return v === '' || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
+  return v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 }
 
 function compare(desired: unknown, live: unknown, path: Segment[], out: Difference[]): void {
@@ -143,8 +140,8 @@ function compare(desired: unknown, live: unknown, path: Segment[], out: Differen
     compareList(desired, live, path, out);
     return;
   }
-  if (isRecord(desired)) {
-    if (!isRecord(live)) {
+  if (isObject(desired)) {
+    if (!isObject(live)) {
       out.push({ path: text(path), desired, live });
       return;
     }
@@ -159,7 +156,7 @@ function compare(desired: unknown, live: unknown, path: Segment[], out: Differen
 function compareList(desired: unknown[], live: unknown[], path: Segment[], out: Difference[]): void {
   const field = path[path.length - 1] ?? '';
   const keyOf = listKey(field);
-  if (keyOf && desired.every(isRecord) && live.every(isRecord)) {
+  if (keyOf && desired.every(isObject) && live.every(isObject)) {
     for (const item of desired) {
       const key = keyOf(item);
       const match = live.find((candidate) => keyOf(candidate) === key);

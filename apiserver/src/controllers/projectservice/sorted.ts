@@ -3,7 +3,14 @@
 
 export function sortedRecord<V>(record: Readonly<Record<string, V>>): Record<string, V> {
   const out: Record<string, V> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as V;
+  // Defined, not assigned: a config file may be named `__proto__` and must stay a member.
+  for (const key of Object.keys(record).sort())
+    Object.defineProperty(out, key, {
+      value: record[key],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   return out;
 }
 

@@ -32,6 +32,7 @@ import type {
   ProjectServiceStatus,
 } from '../../apis/apps/v1alpha1/types.ts';
 import type { Condition } from '../../apis/meta/types.ts';
+import { conditionMessage, conditionReason, conditionStatus, mergeConditions } from '../conditions.ts';
 import { nameOf, namespaceOf, selectorString } from './identity.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod.ts';
 import { byCodePoint, sortedRecord } from './sorted.ts';
@@ -39,7 +40,6 @@ import { byCodePoint, sortedRecord } from './sorted.ts';
 export const CONDITION_TYPES = ['Ready', 'Available', 'Progressing', 'ConfigApplied'] as const;
 
 /** Longest condition message the API accepts. */
-const MAX_MESSAGE = 32768;
 
 export interface ApplyError {
   /** A metav1.Status reason, e.g. Forbidden, Invalid. */
@@ -101,9 +101,10 @@ export function computeStatus(ps: ProjectService, observed: Observed, now: Date)
     ps.status?.conditions ?? [],
     next.map((c) => ({
       ...c,
-      message: truncate(c.message),
+      message: conditionMessage(c.message),
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
     })),
+    CONDITION_TYPES,
     now,
   );
   const firstPort = ps.spec.ports?.[0];
@@ -159,7 +160,7 @@ function phaseOf(desired: number, observed: Observed, facts: RolloutFacts): Verd
   if (observed.applyError) {
     return {
       phase: 'Failed',
-      reason: reasonText(observed.applyError.reason),
+      reason: conditionReason(observed.applyError.reason),
       message: observed.applyError.message,
     };
   }
@@ -174,7 +175,7 @@ function phaseOf(desired: number, observed: Observed, facts: RolloutFacts): Verd
   if (facts.replicaFailure) {
     return {
       phase: facts.available === 0 && desired > 0 ? 'Failed' : 'Degraded',
-      reason: reasonText(facts.replicaFailure.reason ?? 'ReplicaFailure'),
+      reason: conditionReason(facts.replicaFailure.reason ?? 'ReplicaFailure'),
       message: facts.replicaFailure.message ?? 'replicas cannot be created',
     };
   }
@@ -269,7 +270,7 @@ function availableCondition(d: V1Deployment | undefined): Omit<Condition, 'lastT
   return {
     type: 'Available',
     status: conditionStatus(c.status),
-    reason: reasonText(c.reason ?? 'Unknown'),
+    reason: conditionReason(c.reason ?? 'Unknown'),
     message: c.message ?? '',
   };
 }
@@ -285,7 +286,7 @@ function progressingCondition(
       ? {
           type: 'Progressing',
           status: 'False',
-          reason: reasonText(observed.applyError.reason),
+          reason: conditionReason(observed.applyError.reason),
           message: observed.applyError.message,
         }
       : { type: 'Progressing', status: 'True', reason: 'Creating', message: 'creating the Deployment' };
@@ -364,46 +365,8 @@ function configCondition(
   };
 }
 
-/**
- * New conditions in CONDITION_TYPES order, each keeping its previous lastTransitionTime while
- * its status is unchanged (as apimachinery's SetStatusCondition does); conditions of other
- * types that someone else set are kept after them. A type no longer computed is dropped.
- */
-export function mergeConditions(
-  previous: readonly Condition[],
-  next: ReadonlyArray<Omit<Condition, 'lastTransitionTime'>>,
-  now: Date,
-): Condition[] {
-  const stamp = timestamp(now);
-  const merged = next.map((c): Condition => {
-    const old = previous.find((p) => p.type === c.type);
-    return { ...c, lastTransitionTime: old && old.status === c.status ? old.lastTransitionTime : stamp };
-  });
-  const ours = new Set<string>(CONDITION_TYPES);
-  return [...merged, ...previous.filter((p) => !ours.has(p.type))];
-}
-
-/** metav1.Time: RFC 3339 in UTC with second precision. */
-function timestamp(now: Date): string {
-  return `${now.toISOString().slice(0, 19)}Z`;
-}
-
 function deploymentCondition(d: V1Deployment | undefined, type: string): V1DeploymentCondition | undefined {
   return d?.status?.conditions?.find((c) => c.type === type);
-}
-
-function conditionStatus(s: string): Condition['status'] {
-  return s === 'True' || s === 'False' ? s : 'Unknown';
-}
-
-/** A condition reason is CamelCase without spaces; foreign reasons are made to fit. */
-function reasonText(reason: string): string {
-  const cleaned = reason.replace(/[^A-Za-z0-9_,:]/g, '').replace(/^[^A-Za-z]+/, '');
-  return cleaned === '' ? 'Unknown' : cleaned.slice(0, 1024);
-}
-
-function truncate(message: string): string {
-  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 3)}...`;
 }
 
 function sameFiles(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

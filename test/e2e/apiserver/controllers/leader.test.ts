@@ -41,6 +41,15 @@ async function leads(port: number): Promise<boolean | undefined> {
   return line === undefined ? undefined : line.endsWith(' 1');
 }
 
+/** Successful ProjectService reconciles the process at `port` has done (0 when none). */
+async function reconciles(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('kubehpc_controller_reconcile_total{') && l.includes('result="success"'));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
 async function holder(ns: string): Promise<string | undefined> {
   const r = await kubectl([
     '-n',
@@ -56,6 +65,16 @@ async function holder(ns: string): Promise<string | undefined> {
 
 t.test('one of two controllers leads; the standby takes over when the leader dies', async (t) => {
   const ns = await testNamespace(t, 'leader');
+  // Something to reconcile, so "the standby reconciled nothing" means something.
+  const created = await kubectl(['-n', ns, 'apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'apps.kubehpc.dev/v1alpha1',
+      kind: 'ProjectService',
+      metadata: { name: 'led', namespace: ns },
+      spec: { image: 'registry.example/led:1' },
+    }),
+  });
+  t.equal(created.code, 0, created.stderr);
   const firstPort = await freePort(20263);
   const first = await controller(t, ns, firstPort);
   await eventually('the first controller to lead', async () => ((await leads(firstPort)) ? true : undefined));
@@ -68,8 +87,10 @@ t.test('one of two controllers leads; the standby takes over when the leader die
   );
   const ready = await fetch(`http://127.0.0.1:${secondPort}/readyz`);
   t.equal(ready.status, 200, 'a standby is ready');
-  const standbyMetrics = await (await fetch(`http://127.0.0.1:${secondPort}/metrics`)).text();
-  t.notMatch(standbyMetrics, /^kubehpc_controller_reconcile_total\{/m, 'the standby has reconciled nothing');
+  await eventually('the leader to reconcile', async () =>
+    (await reconciles(firstPort)) > 0 ? true : undefined,
+  );
+  t.equal(await reconciles(secondPort), 0, 'the standby has reconciled nothing');
   t.equal(await leads(firstPort), true, 'the first still leads');
   t.match(await holder(ns), new RegExp(`_${first.pid}$`), 'the Lease still names the first process');
 
@@ -80,4 +101,7 @@ t.test('one of two controllers leads; the standby takes over when the leader die
     45_000,
   );
   t.match(await holder(ns), new RegExp(`_${second.pid}$`), 'the Lease names the second process');
+  await eventually('the new leader to reconcile', async () =>
+    (await reconciles(secondPort)) > 0 ? true : undefined,
+  );
 });

@@ -8,7 +8,7 @@
 import t from 'tap';
 import { FIELD_MANAGER } from '../../../../apiserver/src/controllers/projectservice/identity.ts';
 import { PROJECT_LABEL } from '../../../../common/names.ts';
-import { eventually, kubectl, testNamespace } from '../../../support/cluster.ts';
+import { eventually, isNotFound, kubectl, testNamespace } from '../../../support/cluster.ts';
 
 const NAME = 'web';
 
@@ -164,7 +164,7 @@ t.test('project roles: a developer deploys through ProjectServices only, a viewe
     t.not(direct.code, 0, 'a direct Deployment fails');
     t.match(direct.stderr, /Forbidden/, 'with Forbidden');
     const gone = await kubectl(['-n', b, 'get', 'ps', NAME]);
-    t.not(gone.code, 0, 'nothing was created in B');
+    t.ok(isNotFound(gone), `nothing was created in B: ${gone.stderr}`);
   });
 
   await t.test('bob can list ProjectServices in A but not create one', async (t) => {

@@ -109,6 +109,24 @@ const cases: Array<[string, Record<string, unknown>, string, string]> = [
     'FieldValueRequired',
   ],
   [
+    'PromQL that does not parse',
+    { ...base, rules: [{ name: 'q', prometheus: { query: 'sum(rate((((', targetPerReplica: 1 } }] },
+    'spec.rules[0].prometheus.query',
+    'FieldValueInvalid',
+  ],
+  [
+    'PromQL with an unclosed selector',
+    { ...base, rules: [{ name: 'q', prometheus: { query: 'up{job="a"', targetPerReplica: 1 } }] },
+    'spec.rules[0].prometheus.query',
+    'FieldValueInvalid',
+  ],
+  [
+    'an empty cron',
+    { ...base, rules: [{ name: 's', schedule: { cron: '', duration: '1h', replicas: 2 } }] },
+    'spec.rules[0].schedule.cron',
+    'FieldValueRequired',
+  ],
+  [
     'zero target per replica',
     { ...base, rules: [{ name: 'q', prometheus: { query: 'up', targetPerReplica: 0 } }] },
     'spec.rules[0].prometheus.targetPerReplica',
@@ -184,4 +202,16 @@ for (const [what, spec, fieldPath, type] of cases) {
 t.test('names may be DNS-1123 subdomains', async (t) => {
   t.equal(admit(body(base, 'portal.peak')).metadata.name, 'portal.peak');
   t.ok(causes(body(base, 'Portal')).some((c) => c.field === 'metadata.name'));
+});
+
+t.test('PromQL the Prometheus grammar accepts is admitted', async (t) => {
+  for (const query of [
+    'up',
+    'sum(rate(http_requests_total{service="portal",code=~"5.."}[1m])) by (pod)',
+    'histogram_quantile(0.99, sum by (le) (rate(latency_bucket[5m])))',
+    'avg_over_time(queue_depth[10m:1m] offset 5m) / 2',
+  ]) {
+    const rules = [{ name: 'q', prometheus: { query, targetPerReplica: 1 } }];
+    t.same(causes(body({ ...base, rules })), [], query);
+  }
 });

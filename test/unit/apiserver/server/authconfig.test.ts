@@ -48,8 +48,13 @@ function fakeClient(initial: ConfigMapState) {
 
 const names = (...n: string[]) => ({ 'requestheader-allowed-names': JSON.stringify(n) });
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(1);
+/** Waits for the condition, polling each millisecond, and fails after a deadline. */
+async function until(condition: () => boolean, deadlineMs = 10_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${deadlineMs} ms: ${condition}`);
+    await sleep(1);
+  }
 }
 
 t.test('a modified ConfigMap replaces the configuration without a restart', async (t) => {

@@ -16,7 +16,12 @@ const PORT: Schema = {
   description: 'A port the service listens on; each is exposed through the Service.',
   required: ['name', 'port'],
   properties: {
-    name: { type: 'string', format: 'port-name', description: 'IANA service name of the port, e.g. http.' },
+    name: {
+      type: 'string',
+      format: 'port-name',
+      minLength: 1,
+      description: 'IANA service name of the port, e.g. http.',
+    },
     port: { ...PORT_NUMBER, description: 'Port number the container listens on and the Service exposes.' },
     protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'], default: 'TCP' },
   },
@@ -26,7 +31,7 @@ const ENV_VAR: Schema = {
   type: 'object',
   required: ['name'],
   properties: {
-    name: { type: 'string', format: 'env-var-name', description: 'Environment variable name.' },
+    name: { type: 'string', format: 'env-var-name', minLength: 1, description: 'Environment variable name.' },
     value: { type: 'string', default: '', description: 'Its value.' },
   },
 };
@@ -45,7 +50,12 @@ const CONFIG: Schema = {
   description: 'Configuration files mounted into every replica and updated in place when changed.',
   required: ['mountPath'],
   properties: {
-    mountPath: { type: 'string', format: 'absolute-path', description: 'Directory the files appear in.' },
+    mountPath: {
+      type: 'string',
+      format: 'absolute-path',
+      minLength: 1,
+      description: 'Directory the files appear in.',
+    },
     files: {
       type: 'object',
       description: 'File name to content.',
@@ -104,14 +114,24 @@ const HEALTH_CHECK: Schema = {
           pattern: '^/',
           description: 'Path of an HTTP GET that must answer 2xx/3xx.',
         },
-        port: { type: 'string', format: 'port-name', description: 'Name of one of spec.ports.' },
+        port: {
+          type: 'string',
+          format: 'port-name',
+          minLength: 1,
+          description: 'Name of one of spec.ports.',
+        },
       },
     },
     tcp: {
       type: 'object',
       required: ['port'],
       properties: {
-        port: { type: 'string', format: 'port-name', description: 'Name of one of spec.ports.' },
+        port: {
+          type: 'string',
+          format: 'port-name',
+          minLength: 1,
+          description: 'Name of one of spec.ports.',
+        },
       },
     },
     ...PROBE_TIMING,
@@ -126,6 +146,7 @@ export const PROJECT_SERVICE_SPEC_SCHEMA: Schema = {
     image: {
       type: 'string',
       format: 'image-reference',
+      minLength: 1,
       description: 'Container image, e.g. registry.example/portal:1.4.2.',
     },
     command: {

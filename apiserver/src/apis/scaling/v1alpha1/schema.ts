@@ -30,6 +30,7 @@ const PROMETHEUS_RULE: Schema = {
   properties: {
     query: {
       type: 'string',
+      format: 'promql',
       minLength: 1,
       maxLength: 4096,
       description: 'PromQL returning one scalar or one series.',
@@ -48,14 +49,24 @@ const SCHEDULE_RULE: Schema = {
   description: 'Hold at least `replicas` during a cron window (e.g. the morning peak).',
   required: ['cron', 'duration', 'replicas'],
   properties: {
-    cron: { type: 'string', format: 'cron', description: 'Five-field cron expression of window starts.' },
+    cron: {
+      type: 'string',
+      format: 'cron',
+      minLength: 1,
+      description: 'Five-field cron expression of window starts.',
+    },
     timeZone: {
       type: 'string',
       format: 'time-zone',
       default: 'UTC',
       description: 'IANA time zone of the cron.',
     },
-    duration: { type: 'string', format: 'duration', description: 'How long each window lasts, e.g. 2h.' },
+    duration: {
+      type: 'string',
+      format: 'duration',
+      minLength: 1,
+      description: 'How long each window lasts, e.g. 2h.',
+    },
     replicas: { ...REPLICAS, description: 'Replicas during the window.' },
   },
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { V1PodSpec } from '@kubernetes/client-node';
 import t from 'tap';
 import { selectorString } from '../../../../../apiserver/src/controllers/projectservice/identity.ts';
@@ -180,7 +181,10 @@ t.test(
       render(spec(files)).deployment.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
     const h1 = hashOf({ 'a.yml': 'v: 1', 'b.yml': 'w' });
     t.match(h1, /^[0-9a-f]{64}$/);
-    t.equal(h1, configHash({ mountPath: '/c', files: { 'a.yml': 'v: 1', 'b.yml': 'w' } }));
+    // The documented encoding — SHA-256 of the JSON list of [name, content] pairs sorted by
+    // name — computed here independently of the code under test.
+    const expected = createHash('sha256').update('[["a.yml","v: 1"],["b.yml","w"]]').digest('hex');
+    t.equal(h1, expected);
     t.equal(hashOf({ 'b.yml': 'w', 'a.yml': 'v: 1' }), h1, 'independent of key order');
     t.not(hashOf({ 'a.yml': 'v: 2', 'b.yml': 'w' }), h1, 'a content change changes it');
     t.not(hashOf({ 'a.yml': 'v: 1', 'c.yml': 'w' }), h1, 'a rename changes it');

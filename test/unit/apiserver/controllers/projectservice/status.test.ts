@@ -2,13 +2,14 @@ import type { V1ConfigMap, V1Deployment, V1DeploymentCondition, V1Pod } from '@k
 import t from 'tap';
 import type { ProjectService } from '../../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
 import type { Condition } from '../../../../../apiserver/src/apis/meta/types.ts';
+import { mergeConditions } from '../../../../../apiserver/src/controllers/conditions.ts';
 import {
   renderConfigMap,
   renderDeployment,
 } from '../../../../../apiserver/src/controllers/projectservice/render.ts';
 import {
+  CONDITION_TYPES,
   computeStatus,
-  mergeConditions,
   type Observed,
   podProblem,
 } from '../../../../../apiserver/src/controllers/projectservice/status.ts';
@@ -507,6 +508,7 @@ t.test(
     const merged = mergeConditions(
       previous,
       [{ type: 'Ready', status: 'False', reason: 'B', message: 'b' }],
+      CONDITION_TYPES,
       NOW,
     );
     t.strictSame(merged, [

@@ -4,9 +4,9 @@ import {
   LOCAL_DISK_RESOURCE,
   SERVICE_LABEL,
   SRIOV_VF_RESOURCE,
-} from '../../../common/names.ts';
-import { isIndifferent, podDemand } from '../../../scheduler-extender/src/model/demand.ts';
-import { disk, Gi, pod, vfs } from './builders.ts';
+} from '../../../../common/names.ts';
+import { isIndifferent, podDemand } from '../../../../common/nodes/demand.ts';
+import { disk, Gi, pod, vfs } from '../../scheduler-extender/builders.ts';
 
 t.test('reads VFs, local disk, CPU, memory and the NUMA policy from the pod', async (t) => {
   const d = podDemand(

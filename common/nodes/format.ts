@@ -1,6 +1,6 @@
 // Human-readable amounts for failure reasons: what `kubectl describe pod` shows a user.
 
-import { formatBytes } from '../../../common/quantity.ts';
+import { formatBytes } from '../quantity.ts';
 
 const UNITS = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi'] as const;
 

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { nodeCapacity, topologyZones } from '../../../scheduler-extender/src/cache/parse.ts';
-import { Gi, node, topology } from './builders.ts';
+import { nodeCapacity, topologyZones } from '../../../../common/nodes/parse.ts';
+import { Gi, node, topology } from '../../scheduler-extender/builders.ts';
 
 t.test('node capacity: VFs from allocatable, disk from the TopoLVM annotation', async (t) => {
   t.same(nodeCapacity(node('hpc-0', { vfs: 16, diskGi: 1536 })), {

@@ -2,7 +2,7 @@
 // at once, comes back after a processing add, and backs off exponentially per key on failure.
 
 import t from 'tap';
-import { WorkQueue } from '../../../../apiserver/src/controllers/queue.ts';
+import { WorkQueue } from '../../../../common/controller/queue.ts';
 
 t.test('a key added several times waits once', async (t) => {
   const q = new WorkQueue();

@@ -1,37 +1,70 @@
-// Leader election over a coordination.k8s.io/v1 Lease, so of several controller replicas only
-// one reconciles. `decide` is the pure state machine (what to do with the Lease as read now);
-// `LeaderElector` is the I/O around it: read the Lease every retry period, create, take over
-// or renew it with optimistic concurrency (a 409 means another replica won), and give up
-// leadership when it could not renew within two thirds of the lease duration. It must never act as leader
-// on a Lease it did not just write successfully.
+// Leader election over a coordination.k8s.io/v1 Lease, so of several replicas of a program
+// only one acts. `observe` and `decide` are the pure state machine; `LeaderElector` is the I/O
+// around them: read the Lease every retry period, create, take over or renew it with
+// optimistic concurrency (a 409 means another replica won), and give up leadership when it
+// could not renew within two thirds of the lease duration. It must never act as leader on a
+// Lease it did not just write successfully.
+//
+// Expiry is judged on this process's own clock, never by comparing the holder's renewTime
+// with it (client-go's rule): a Lease counts as renewed when this replica first sees its
+// record change, so a skewed clock on either side cannot make two leaders.
 
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { Logger } from '../log.ts';
+import { microTime } from '../time.ts';
 
 export type Decision = 'acquire' | 'renew' | 'standby';
 
 export interface LeaseView {
   holderIdentity?: string | undefined;
   renewTime?: Date | string | undefined;
+  acquireTime?: Date | string | undefined;
   leaseDurationSeconds?: number | undefined;
+  leaseTransitions?: number | undefined;
+}
+
+/** The Lease's record as last seen, and when (local clock, ms) it was first seen so. */
+export interface Observation {
+  record: string;
+  at: number;
+}
+
+function recordOf(lease: LeaseView): string {
+  const time = (t: Date | string | undefined) => (t instanceof Date ? t.toISOString() : (t ?? ''));
+  return JSON.stringify([
+    lease.holderIdentity ?? '',
+    time(lease.renewTime),
+    time(lease.acquireTime),
+    lease.leaseDurationSeconds ?? 0,
+    lease.leaseTransitions ?? 0,
+  ]);
+}
+
+/** The observation after reading `lease` at `now`: kept while the record is unchanged. */
+export function observe(
+  lease: LeaseView | undefined,
+  now: Date,
+  previous: Observation | undefined,
+): Observation | undefined {
+  if (!lease) return undefined;
+  const record = recordOf(lease);
+  return previous?.record === record ? previous : { record, at: now.getTime() };
 }
 
 /** What `me` should do with the Lease as it reads now (undefined: no Lease exists yet). */
-export function decide(lease: LeaseView | undefined, now: Date, me: string): Decision {
+export function decide(
+  lease: LeaseView | undefined,
+  now: Date,
+  me: string,
+  observed: Observation | undefined,
+): Decision {
   if (!lease) return 'acquire';
   if (lease.holderIdentity === me) return 'renew';
   if (!lease.holderIdentity) return 'acquire';
-  const renewed = lease.renewTime === undefined ? Number.NaN : new Date(lease.renewTime).getTime();
-  if (Number.isNaN(renewed)) return 'acquire';
-  const expires = renewed + (lease.leaseDurationSeconds ?? 0) * 1000;
-  return now.getTime() > expires ? 'acquire' : 'standby';
-}
-
-/**
- * A Lease's times are metav1.MicroTime, which the API server parses with exactly six
- * fractional digits; client-node would send a Date with three, so the string goes as is.
- */
-function microTime(at: Date): Date {
-  return at.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') as unknown as Date;
+  const duration = lease.leaseDurationSeconds;
+  if (duration === undefined || !(duration > 0)) return 'acquire';
+  const seenAt = observed?.record === recordOf(lease) ? observed.at : now.getTime();
+  return now.getTime() > seenAt + duration * 1000 ? 'acquire' : 'standby';
 }
 
 export interface ElectionOptions {
@@ -43,7 +76,7 @@ export interface ElectionOptions {
   onStartedLeading: () => void;
   /** Called once when leadership is lost; the process should stop reconciling at once. */
   onStoppedLeading: () => void;
-  log: (msg: string, extra?: Record<string, unknown>) => void;
+  log: Logger;
 }
 
 export class LeaderElector {
@@ -53,6 +86,7 @@ export class LeaderElector {
   #deadline: NodeJS.Timeout | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #observed: Observation | undefined;
 
   constructor(kc: KubeConfig, options: ElectionOptions) {
     this.#api = kc.makeApiClient(CoordinationV1Api);
@@ -93,7 +127,7 @@ export class LeaderElector {
     try {
       await this.#try();
     } catch (error) {
-      this.#o.log('leader election attempt failed', { error: String((error as Error).message ?? error) });
+      this.#o.log.warn({ err: String((error as Error).message ?? error) }, 'leader election attempt failed');
     }
     if (!this.#stopped) {
       this.#timer = setTimeout(() => void this.#tick(), this.#o.retryPeriodMs);
@@ -104,13 +138,15 @@ export class LeaderElector {
     const { name, namespace, identity, leaseDurationSeconds } = this.#o;
     const lease = await this.#read();
     const now = new Date();
-    const decision = decide(lease?.spec, now, identity);
+    this.#observed = observe(lease?.spec, now, this.#observed);
+    const decision = decide(lease?.spec, now, identity, this.#observed);
     if (decision === 'standby') {
       this.#lose(`${lease?.spec?.holderIdentity} holds the lease`);
       return;
     }
     const transitions = lease?.spec?.leaseTransitions ?? 0;
-    const stamp = microTime(now);
+    // metav1.MicroTime with exactly six fractional digits; client-node would send three.
+    const stamp = microTime(now) as unknown as Date;
     const spec = {
       ...lease?.spec,
       holderIdentity: identity,
@@ -138,7 +174,7 @@ export class LeaderElector {
     this.#deadline.unref();
     if (!this.#leading) {
       this.#leading = true;
-      this.#o.log('became leader', { lease: `${namespace}/${name}`, identity });
+      this.#o.log.info({ lease: `${namespace}/${name}`, identity }, 'became leader');
       this.#o.onStartedLeading();
     }
   }
@@ -147,7 +183,7 @@ export class LeaderElector {
     if (this.#deadline) clearTimeout(this.#deadline);
     if (!this.#leading) return;
     this.#leading = false;
-    this.#o.log(`leadership lost: ${why}`);
+    this.#o.log.warn({ reason: why }, 'leadership lost');
     this.#o.onStoppedLeading();
   }
 

@@ -11,8 +11,8 @@ import {
   NUMA_POLICY_SINGLE_NODE,
   SERVICE_LABEL,
   SRIOV_VF_RESOURCE,
-} from '../../../common/names.ts';
-import { parseQuantity } from '../../../common/quantity.ts';
+} from '../names.ts';
+import { parseQuantity } from '../quantity.ts';
 
 export interface PodDemand {
   /** `namespace/name`, for logs and reasons. */

@@ -2,9 +2,9 @@
 // defensive: the objects come from the cluster, and a malformed one becomes an `invalid`
 // value with a reason rather than an exception.
 
-import { LOCAL_DISK_CAPACITY_ANNOTATION, SRIOV_VF_RESOURCE } from '../../../common/names.ts';
-import { parseQuantity } from '../../../common/quantity.ts';
-import type { Published } from '../model/node-view.ts';
+import { LOCAL_DISK_CAPACITY_ANNOTATION, SRIOV_VF_RESOURCE } from '../names.ts';
+import { parseQuantity } from '../quantity.ts';
+import type { Published } from './node-view.ts';
 
 export interface NodeCapacity {
   name: string;
