@@ -9,7 +9,6 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
 import { SRIOV_VF_RESOURCE } from '../../common/names.ts';
 import { expandFixture, nodeObject, parseFixture, type SimulatedNode, topologyObject } from './fixture.ts';
 
@@ -17,17 +16,6 @@ const FIELD_MANAGER = 'kubehpc-platform';
 
 function statusCode(error: unknown): number | undefined {
   return (error as { code?: number }).code;
-}
-
-/** Server-side applies every document of a manifest file. */
-export async function applyManifestFile(kc: KubeConfig, path: string): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
-  const docs = parseAllDocuments(await readFile(path, 'utf8'));
-  for (const doc of docs) {
-    const object = doc.toJS() as KubernetesObject | null;
-    if (!object) continue;
-    await client.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-  }
 }
 
 function sameCapacity(existing: KubernetesObject, wanted: Record<string, unknown>): boolean {

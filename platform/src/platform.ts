@@ -5,15 +5,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import { registered, registerLocal } from '../../apiserver/src/cmd/registration.ts';
+import { KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { REAL_NODE_NAME } from '../../common/names.ts';
 import { type Binaries, ensureBinaries } from './binaries.ts';
 import { CLUSTER_NAME, type ComponentSpec, componentSpecs, SERVICE_IP } from './components/specs.ts';
 import { probe, waitUntil } from './health.ts';
+import { applyObjects, register, registered, renderLocalOverlay, splitRegistration } from './install.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { HOST, type Layout } from './layout.ts';
-import { applyManifestFile, ensureNodes, loadFixture } from './nodes.ts';
+import { ensureNodes, loadFixture } from './nodes.ts';
 import { ensurePki, pkiPlan } from './pki.ts';
 import { portIsFree } from './ports.ts';
 import { realNodePaths } from './realnode/config.ts';
@@ -256,16 +256,20 @@ async function waitForDefaultServiceAccount(kc: KubeConfig): Promise<void> {
 }
 
 /**
- * Registers the kubehpc API server with the aggregation layer — only once it reliably serves
- * discovery, and rolled back unless the APIServices turn Available (see registerLocal).
+ * Registers the kubehpc API server's APIServices (from the local overlay) with the aggregation
+ * layer — only once it reliably serves discovery, and rolled back unless they turn Available.
  */
-async function registerKubehpcApiserver(l: Layout, log: Log): Promise<void> {
-  const port = l.ports.kubehpcApiserver;
+async function registerKubehpcApiserver(l: Layout, apiServices: KubernetesObject[], log: Log): Promise<void> {
   const pki = (file: string) => join(l.pkiDir, file);
-  await registerLocal(
+  await register(
     adminKubeConfig(l),
-    { port, caBundle: await readFile(pki('ca.crt'), 'utf8') },
-    { port, caFile: pki('ca.crt'), certFile: pki('admin.crt'), keyFile: pki('admin.key') },
+    apiServices,
+    {
+      port: l.ports.kubehpcApiserver,
+      caFile: pki('ca.crt'),
+      certFile: pki('admin.crt'),
+      keyFile: pki('admin.key'),
+    },
     log,
   );
 }
@@ -297,22 +301,17 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
   const [etcd, apiserver, ...rest] = specs as [ComponentSpec, ComponentSpec, ...ComponentSpec[]];
   await startComponent(l, etcd, log);
   await startComponent(l, apiserver, log);
-  if (!alreadyRunning) {
-    // What the early components (the scheduler extender's informers) need to become ready.
-    const kc = adminKubeConfig(l);
-    await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'crds', 'noderesourcetopologies.yaml'));
-    await waitForCrd(kc, 'noderesourcetopologies.topology.node.k8s.io');
-    for (const file of ['clusterrole.yaml', 'local-platform-binding.yaml']) {
-      await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'scheduler-extender', file));
-    }
-    // The kubehpc API server reads the authentication config and delegates authz from its start.
-    for (const file of ['rbac.yaml', 'user-roles.yaml', 'project-roles.yaml', 'controller-rbac.yaml']) {
-      await applyManifestFile(kc, join(l.repoRoot, 'manifests', 'apiserver', file));
-    }
-  }
+  // manifests/overlays/local: what a real cluster gets, less the workloads (run here as processes).
+  const { foundation, apiServices } = splitRegistration(await renderLocalOverlay(l, binaries.kubectl));
+  // The namespaces, CRD and RBAC the extender's informers and the API server need from their
+  // start; applied on every `up` (a no-op when unchanged), so edits to the overlay take effect.
+  await applyObjects(adminKubeConfig(l), foundation);
+  await waitForCrd(adminKubeConfig(l), 'noderesourcetopologies.topology.node.k8s.io');
   for (const spec of rest.filter((s) => s.early)) await startComponent(l, spec, log);
   await Promise.all(rest.filter((s) => !s.early && !s.late).map((spec) => startComponent(l, spec, log)));
-  if (!alreadyRunning || !(await registered(adminKubeConfig(l)))) await registerKubehpcApiserver(l, log);
+  if (!alreadyRunning || !(await registered(adminKubeConfig(l), apiServices))) {
+    await registerKubehpcApiserver(l, apiServices, log);
+  }
   await Promise.all(rest.filter((s) => s.late).map((spec) => startComponent(l, spec, log)));
   if (!alreadyRunning) {
     const kc = adminKubeConfig(l);

@@ -33,6 +33,12 @@ t.test('values given are read', async (t) => {
   t.equal(o.logLevel, 'debug');
   t.equal(o.logRequests, true);
   t.equal(o.watchBookmarkIntervalMs, 250, 'milliseconds, not minutes');
+  t.equal(parseOptions([...REQUIRED, '--watch-bookmark-interval=2m']).watchBookmarkIntervalMs, 120_000);
+  t.same(parseOptions([...REQUIRED, '--authentication-config-map=test/auth']).authenticationConfigMap, {
+    namespace: 'test',
+    name: 'auth',
+  });
+  t.equal(parseOptions(REQUIRED).etcdPrefix, '/kubehpc/');
 });
 
 t.test('mistakes are OptionsErrors naming the flag', async (t) => {
@@ -45,6 +51,9 @@ t.test('mistakes are OptionsErrors naming the flag', async (t) => {
     [[...REQUIRED, '--etcd-prefix=kubehpc'], /--etcd-prefix must start and end with \//],
     [[...REQUIRED, '--authentication-config-map=only-a-name'], /<namespace>\/<name>/],
     [[...REQUIRED, '--kube-apiserver=https://x'], /go together/],
+    [[...REQUIRED, '--secure-port=70000'], /--secure-port must be a port number/],
+    [[...REQUIRED, '--watch-bookmark-interval=60'], /--watch-bookmark-interval/],
+    [[...REQUIRED, '--watch-bookmark-interval=0s'], /--watch-bookmark-interval/],
   ];
   for (const [argv, message] of cases) t.throws(() => parseOptions(argv), message);
   t.throws(() => parseOptions(['--nope']), OptionsError);
