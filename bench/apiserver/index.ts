@@ -9,7 +9,7 @@ import { request } from 'node:https';
 import {
   PROJECT_SERVICE_SPEC_SCHEMA,
   PROJECT_SERVICE_STATUS_SCHEMA,
-} from '../../apiserver/src/apis/apps/v1alpha1/schema.ts';
+} from '../../common/apis/apps/v1alpha1/schema.ts';
 import { layout } from '../../platform/src/layout.ts';
 import { kubeHttp } from '../kube-http.ts';
 import { summarize, writeReport } from '../report.ts';

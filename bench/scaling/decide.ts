@@ -3,7 +3,6 @@
 // 50 nodes) decided period after period with their memory carried over, as the controller
 // does. No platform: this is the pure core's cost per period.
 
-import type { ScalingPolicySpec } from '../../apiserver/src/apis/scaling/v1alpha1/types.ts';
 import { EMPTY_MEMORY, type PolicyMemory } from '../../apiserver/src/controllers/scaling/behavior.ts';
 import type {
   CapacityView,
@@ -12,6 +11,7 @@ import type {
 } from '../../apiserver/src/controllers/scaling/observations.ts';
 import type { PolicyInput } from '../../apiserver/src/controllers/scaling/policy.ts';
 import { decideService } from '../../apiserver/src/controllers/scaling/service.ts';
+import type { ScalingPolicySpec } from '../../common/apis/scaling/v1alpha1/types.ts';
 import { summarize } from '../report.ts';
 
 const PERIOD_MS = 15_000;

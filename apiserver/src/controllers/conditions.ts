@@ -2,8 +2,8 @@
 // condition keeps its lastTransitionTime while its status stays the same (apimachinery's
 // SetStatusCondition rule), with reasons and messages made to fit the API's limits. Pure.
 
+import type { Condition } from '../../../common/apis/meta/types.ts';
 import { metaTime } from '../../../common/time.ts';
-import type { Condition } from '../apis/meta/types.ts';
 
 /** metav1.Condition's limit on a message. */
 const MAX_MESSAGE = 32768;

@@ -6,14 +6,18 @@
 // of HTTP: the server turns requests into these calls and StatusErrors into responses.
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { decode, type FieldValidation, validateObject } from '../apis/decode.ts';
-import { apiVersionOf } from '../apis/kind.ts';
-import { errors, type StatusError } from '../apis/meta/errors.ts';
-import { apply, updateManagedFields } from '../apis/meta/managedfields.ts';
-import { jsonPatch, mergePatch, strategicMergePatch } from '../apis/meta/patch.ts';
-import { matchesFields, parseFieldSelector, parseLabelSelector } from '../apis/meta/selectors.ts';
-import type { ManagedFieldsEntry, TypedObject } from '../apis/meta/types.ts';
-import { prune } from '../apis/schema.ts';
+import { decode, type FieldValidation, validateObject } from '../../../common/apis/decode.ts';
+import { apiVersionOf } from '../../../common/apis/kind.ts';
+import { errors, type StatusError } from '../../../common/apis/meta/errors.ts';
+import { apply, updateManagedFields } from '../../../common/apis/meta/managedfields.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from '../../../common/apis/meta/patch.ts';
+import {
+  matchesFields,
+  parseFieldSelector,
+  parseLabelSelector,
+} from '../../../common/apis/meta/selectors.ts';
+import type { ManagedFieldsEntry, TypedObject } from '../../../common/apis/meta/types.ts';
+import { prune } from '../../../common/apis/schema.ts';
 import type { ListResult, ResourceStore, StoreWatch } from '../storage/store.ts';
 import type { Strategy } from './strategy.ts';
 

@@ -1,8 +1,8 @@
 // What differs between resources in how they are created, updated, printed and scaled:
 // a Strategy. The generic registry (registry.ts) does everything else the same way for all.
 
-import type { KindDefinition } from '../apis/kind.ts';
-import type { TypedObject } from '../apis/meta/types.ts';
+import type { KindDefinition } from '../../../common/apis/kind.ts';
+import type { TypedObject } from '../../../common/apis/meta/types.ts';
 
 export interface TableColumn {
   name: string;

@@ -3,8 +3,8 @@
 // discovery document), and how to read a request body by its Content-Type. Pure.
 
 import { parse as parseYaml } from 'yaml';
-import { checkDepth } from '../apis/depth.ts';
-import { errors } from '../apis/meta/errors.ts';
+import { checkDepth } from '../../../common/apis/depth.ts';
+import { errors } from '../../../common/apis/meta/errors.ts';
 import type { PatchType } from '../registry/registry.ts';
 import { decodeScale, PROTOBUF_MEDIA_TYPE } from './protobuf.ts';
 

@@ -5,7 +5,7 @@
 // Documents are built once and served with an ETag. Pure apart from the hash.
 
 import { createHash } from 'node:crypto';
-import type { Schema } from '../apis/schema.ts';
+import type { Schema } from '../../../common/apis/schema.ts';
 import type { Strategy } from '../registry/strategy.ts';
 
 type AnyStrategy = Strategy<unknown, unknown>;

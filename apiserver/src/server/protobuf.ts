@@ -9,7 +9,7 @@
 // Pure; a body that is not such an envelope is a 400.
 
 import protobuf from 'protobufjs';
-import { errors } from '../apis/meta/errors.ts';
+import { errors } from '../../../common/apis/meta/errors.ts';
 
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 

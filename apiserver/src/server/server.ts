@@ -13,12 +13,12 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { stringify as toYaml } from 'yaml';
+import { type FieldValidation, parseFieldValidation } from '../../../common/apis/decode.ts';
+import { errors, isStatusError, type StatusError } from '../../../common/apis/meta/errors.ts';
+import { jsonPatch, mergePatch } from '../../../common/apis/meta/patch.ts';
+import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { Logger } from '../../../common/log.ts';
 import { type HealthCheck, registerOps } from '../../../common/ops.ts';
-import { type FieldValidation, parseFieldValidation } from '../apis/decode.ts';
-import { errors, isStatusError, type StatusError } from '../apis/meta/errors.ts';
-import { jsonPatch, mergePatch } from '../apis/meta/patch.ts';
-import type { TypedObject } from '../apis/meta/types.ts';
 import type { DeleteOptions, ListOptions, Registry, WriteOptions } from '../registry/registry.ts';
 import type { Strategy } from '../registry/strategy.ts';
 import type { StoreWatch } from '../storage/store.ts';

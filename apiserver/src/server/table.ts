@@ -1,7 +1,7 @@
 // Server-side printing: meta.k8s.io/v1 Table of objects (kubectl get, k9s), with the row's
 // object as PartialObjectMetadata unless the client asked for none or the full object. Pure.
 
-import type { TypedObject } from '../apis/meta/types.ts';
+import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { Strategy } from '../registry/strategy.ts';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { AuthenticationV1Api } from '@kubernetes/client-node';
-import { errors } from '../apis/meta/errors.ts';
+import { errors } from '../../../common/apis/meta/errors.ts';
 import type { UserInfo } from './authn.ts';
 import { TtlCache } from './ttlcache.ts';
 

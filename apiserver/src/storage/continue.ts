@@ -2,7 +2,7 @@
 // encoded as kube-apiserver does (base64 JSON with a version marker), so a client resuming
 // a list sees the same snapshot. Pure.
 
-import { errors } from '../apis/meta/errors.ts';
+import { errors } from '../../../common/apis/meta/errors.ts';
 
 interface Token {
   v: 'meta.k8s.io/v1';

@@ -6,8 +6,8 @@
 // etcd has compacted it. Failures are StatusErrors from the catalogue.
 
 import type { ServiceError } from '@grpc/grpc-js';
-import { errors, StatusError, type Target } from '../apis/meta/errors.ts';
-import type { ObjectMeta } from '../apis/meta/types.ts';
+import { errors, StatusError, type Target } from '../../../common/apis/meta/errors.ts';
+import type { ObjectMeta } from '../../../common/apis/meta/types.ts';
 import { decodeContinue, encodeContinue } from './continue.ts';
 import { COMPACTED_CODE, type EtcdClient, type KeyValue } from './etcd/client.ts';
 

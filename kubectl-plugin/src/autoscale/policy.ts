@@ -1,6 +1,6 @@
 // The ScalingPolicy `autoscale` writes, from its flags: pure, every mistake a UsageError.
 
-import type { ScalingRule } from '../../../apiserver/src/apis/scaling/v1alpha1/types.ts';
+import type { ScalingRule } from '../../../common/apis/scaling/v1alpha1/types.ts';
 import { apiVersionOf, SCALING_POLICIES } from '../../../common/kube/resources.ts';
 import { UsageError } from '../errors.ts';
 import { parseCount } from '../values.ts';

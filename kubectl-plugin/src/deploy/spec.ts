@@ -4,7 +4,7 @@
 // spec.replicas after the scaling controller scaled through the scale subresource) are never
 // sent, so a deploy without --replicas cannot undo an autoscaler. Pure.
 
-import type { ProjectServiceSpec } from '../../../apiserver/src/apis/apps/v1alpha1/types.ts';
+import type { ProjectServiceSpec } from '../../../common/apis/apps/v1alpha1/types.ts';
 import { apiVersionOf, PROJECT_SERVICES } from '../../../common/kube/resources.ts';
 
 export type Spec = Partial<ProjectServiceSpec>;

@@ -3,13 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import t from 'tap';
-import { StatusError } from '../../../apiserver/src/apis/meta/errors.ts';
 import { EtcdClient } from '../../../apiserver/src/storage/etcd/client.ts';
 import {
   ResourceStore,
   type StoredObject,
   type StoreWatchEvent,
 } from '../../../apiserver/src/storage/store.ts';
+import { StatusError } from '../../../common/apis/meta/errors.ts';
 import { eventually, platform } from '../../support/cluster.ts';
 
 const etcd = new EtcdClient({

@@ -22,12 +22,13 @@ const PROBES: Array<{ file: string; imports: string; refused: boolean }> = [
   { file: 'scheduler-extender/src/p2.ts', imports: '../../device-plugins/src/plugin.ts', refused: true },
   { file: 'kubectl-plugin/src/p3.ts', imports: '../../apiserver/src/registry/registry.ts', refused: true },
   { file: 'platform/src/p4.ts', imports: '../../apiserver/src/server/server.ts', refused: true },
-  { file: 'common/p5.ts', imports: '../apiserver/src/apis/kind.ts', refused: true },
-  { file: 'apiserver/src/apis/p6.ts', imports: '../storage/store.ts', refused: true },
+  { file: 'common/p5.ts', imports: '../apiserver/src/server/server.ts', refused: true },
+  { file: 'common/apis/p6.ts', imports: '../../apiserver/src/storage/store.ts', refused: true },
   { file: 'apiserver/src/storage/p7.ts', imports: '../server/server.ts', refused: true },
   { file: 'apiserver/src/controllers/p8.ts', imports: '../registry/registry.ts', refused: true },
   { file: 'apiserver/src/server/p9.ts', imports: '../registry/registry.ts', refused: false },
-  { file: 'apiserver/src/controllers/p10.ts', imports: '../apis/kind.ts', refused: false },
+  { file: 'apiserver/src/controllers/p10.ts', imports: '../../../common/apis/kind.ts', refused: false },
+  { file: 'kubectl-plugin/src/p12.ts', imports: '../../common/apis/apps/v1alpha1/types.ts', refused: false },
   { file: 'device-plugins/src/p11.ts', imports: '../../common/log.ts', refused: false },
 ];
 

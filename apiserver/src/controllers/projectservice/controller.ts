@@ -23,12 +23,12 @@ import {
   type V1Pod,
   Watch,
 } from '@kubernetes/client-node';
+import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import type { ControllerMetrics } from '../../../../common/controller/metrics.ts';
 import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
 import type { Informer } from '../../../../common/informer.ts';
 import type { Logger } from '../../../../common/log.ts';
 import { API_VERSION, APPS_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
-import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
 import { apiFailure, isNamespaceTerminating, isPermanent } from '../errors.ts';
 import type { EventInput, EventRecorder } from '../events.ts';
 import { type Drift, drift, driftEvent, type KubeObject } from './drift.ts';

@@ -10,9 +10,9 @@
 // itself, not found here: the loop applies on every new generation, and uses drift to
 // repair hand edits between generations and to say so in an Event (driftEvent). Pure.
 
+import type { OwnerReference } from '../../../../common/apis/meta/types.ts';
 import { isObject } from '../../../../common/object.ts';
 import { parseQuantity } from '../../../../common/quantity.ts';
-import type { OwnerReference } from '../../apis/meta/types.ts';
 
 /** What drift reads of a Kubernetes object; client-node's V1* types all fit. */
 export interface KubeObject {

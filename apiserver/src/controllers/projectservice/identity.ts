@@ -3,9 +3,9 @@
 // garbage collector delete them with it. Pure; every other file of the controller takes
 // names and labels from here, so a child is recognised the same way everywhere.
 
+import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
+import type { OwnerReference } from '../../../../common/apis/meta/types.ts';
 import { API_VERSION, APPS_GROUP, PROJECT_LABEL, SERVICE_LABEL } from '../../../../common/names.ts';
-import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
-import type { OwnerReference } from '../../apis/meta/types.ts';
 
 /** `app.kubernetes.io/managed-by` of everything the controller creates. */
 export const MANAGED_BY = 'kubehpc';

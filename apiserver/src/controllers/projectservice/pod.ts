@@ -20,6 +20,11 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from '@kubernetes/client-node';
+import type {
+  ConfigFiles,
+  HealthCheck,
+  ProjectService,
+} from '../../../../common/apis/apps/v1alpha1/types.ts';
 import {
   CORE_SERVICE_LABEL,
   DATA_MOUNT_PATH,
@@ -33,7 +38,6 @@ import {
   REAL_NODE_TAINT,
   SRIOV_VF_RESOURCE,
 } from '../../../../common/names.ts';
-import type { ConfigFiles, HealthCheck, ProjectService } from '../../apis/apps/v1alpha1/types.ts';
 import { childLabels, childNames, nameOf } from './identity.ts';
 import { sortedRecord } from './sorted.ts';
 

@@ -5,7 +5,7 @@
 // owns a live one. Pure: no clock, no randomness, no I/O.
 
 import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
-import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
+import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import { childLabels, childNames, namespaceOf, ownerReference, selectorLabels } from './identity.ts';
 import { type PodOptions, podTemplate } from './pod.ts';
 import { sortedRecord } from './sorted.ts';

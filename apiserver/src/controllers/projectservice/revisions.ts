@@ -7,8 +7,8 @@
 // `kubectl rollout undo`). Pure: the controller does the reads and writes.
 
 import { createHash } from 'node:crypto';
+import type { ProjectService, ProjectServiceSpec } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import { API_VERSION, APPS_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
-import type { ProjectService, ProjectServiceSpec } from '../../apis/apps/v1alpha1/types.ts';
 
 /** How many revisions a service keeps (DaemonSet's default revisionHistoryLimit). */
 export const REVISION_HISTORY_LIMIT = 10;

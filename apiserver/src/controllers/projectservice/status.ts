@@ -30,8 +30,8 @@ import type {
   ProjectService,
   ProjectServicePhase,
   ProjectServiceStatus,
-} from '../../apis/apps/v1alpha1/types.ts';
-import type { Condition } from '../../apis/meta/types.ts';
+} from '../../../../common/apis/apps/v1alpha1/types.ts';
+import type { Condition } from '../../../../common/apis/meta/types.ts';
 import { conditionMessage, conditionReason, conditionStatus, mergeConditions } from '../conditions.ts';
 import { nameOf, namespaceOf, selectorString } from './identity.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod.ts';

@@ -4,7 +4,7 @@
 // the direction), with the HPA's defaults. The recommendations and scale events it looks back
 // on are plain data the caller keeps (PolicyMemory). Pure: the time is an argument.
 
-import type { ScalingDirection, ScalingPolicyRate } from '../../apis/scaling/v1alpha1/types.ts';
+import type { ScalingDirection, ScalingPolicyRate } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 
 export interface TimedValue {
   timeMs: number;

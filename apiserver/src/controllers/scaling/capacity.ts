@@ -2,7 +2,7 @@
 // of the allocatable resources of the placement domains the service can run on (nodes, or
 // NUMA zones when it needs a single one), each domain filled by whole replicas. Pure.
 
-import type { CapacityAction } from '../../apis/scaling/v1alpha1/types.ts';
+import type { CapacityAction } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 import type { CapacityDomain, CapacityView } from './observations.ts';
 
 function fitsIn(domain: CapacityDomain, perReplica: ReadonlyMap<string, number>, percent: number): number {

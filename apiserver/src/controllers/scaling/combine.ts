@@ -3,7 +3,7 @@
 // highest-priority rule with a proposal; ties go to the larger proposal). Schedule rules are
 // not combined here: they are floors and ceilings applied afterwards. Pure.
 
-import type { CombineMode } from '../../apis/scaling/v1alpha1/types.ts';
+import type { CombineMode } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 
 export interface Proposal {
   rule: string;

@@ -22,13 +22,13 @@ import {
   type V2HorizontalPodAutoscaler,
   Watch,
 } from '@kubernetes/client-node';
+import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
+import type { ScalingPolicy } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 import type { ControllerMetrics } from '../../../../common/controller/metrics.ts';
 import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
 import type { Informer } from '../../../../common/informer.ts';
 import type { Logger } from '../../../../common/log.ts';
 import { API_VERSION, APPS_GROUP, SCALING_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
-import type { ProjectService } from '../../apis/apps/v1alpha1/types.ts';
-import type { ScalingPolicy } from '../../apis/scaling/v1alpha1/types.ts';
 import { apiFailure } from '../errors.ts';
 import type { EventInput, EventRecorder, Involved } from '../events.ts';
 import { EMPTY_MEMORY, type PolicyMemory, recordScale } from './behavior.ts';

@@ -10,7 +10,7 @@ import type {
   RuleValue,
   ScalingPolicySpec,
   ScalingRule,
-} from '../../apis/scaling/v1alpha1/types.ts';
+} from '../../../../common/apis/scaling/v1alpha1/types.ts';
 import {
   type PolicyMemory,
   remember,

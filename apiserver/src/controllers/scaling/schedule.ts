@@ -6,9 +6,9 @@
 // (the zone's calendar date) have no window: none that starts on one is used, and none is
 // active at a moment whose date is excluded. Pure: the time is an argument.
 
-import { parseCron } from '../../apis/cron.ts';
-import { parseDuration } from '../../apis/formats.ts';
-import type { ScheduleRule } from '../../apis/scaling/v1alpha1/types.ts';
+import { parseCron } from '../../../../common/apis/cron.ts';
+import { parseDuration } from '../../../../common/apis/formats.ts';
+import type { ScheduleRule } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 
 export type WindowState =
   | { ok: true; active: true; startMs: number; endMs: number }

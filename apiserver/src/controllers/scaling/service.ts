@@ -6,7 +6,7 @@
 // part the count is held. Every policy's status gets the same decision id and its own view.
 // Pure: the id and the time are arguments.
 
-import type { ScalingDecision } from '../../apis/scaling/v1alpha1/types.ts';
+import type { ScalingDecision } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 import { decidePolicy, type PolicyInput, type PolicyOutcome } from './policy.ts';
 
 export interface ServiceDecision {

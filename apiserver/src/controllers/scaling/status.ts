@@ -9,8 +9,8 @@
 // The history is bounded and newest first; a decision equal to the last one but for its id
 // and time does not add an entry (a steady state writes nothing). Pure: the time is an argument.
 
-import type { Condition } from '../../apis/meta/types.ts';
-import type { ScalingDecision, ScalingPolicyStatus } from '../../apis/scaling/v1alpha1/types.ts';
+import type { Condition } from '../../../../common/apis/meta/types.ts';
+import type { ScalingDecision, ScalingPolicyStatus } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 import { mergeConditions } from '../conditions.ts';
 import type { PolicyOutcome } from './policy.ts';
 

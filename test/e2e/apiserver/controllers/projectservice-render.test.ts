@@ -5,9 +5,9 @@
 // the server returns — defaults filled in, quantities canonicalised — is no drift.
 
 import t, { type Test } from 'tap';
-import type { ProjectService } from '../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
 import { drift } from '../../../../apiserver/src/controllers/projectservice/drift.ts';
 import { render } from '../../../../apiserver/src/controllers/projectservice/render.ts';
+import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import { kubectl, testNamespace } from '../../../support/cluster.ts';
 import {
   missionExample,

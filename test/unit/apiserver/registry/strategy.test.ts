@@ -1,9 +1,9 @@
 import t from 'tap';
-import type { ProjectService } from '../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
-import type { ScalingPolicy } from '../../../../apiserver/src/apis/scaling/v1alpha1/types.ts';
 import { projectServiceStrategy } from '../../../../apiserver/src/registry/apps/projectservices/strategy.ts';
 import { scalingPolicyStrategy } from '../../../../apiserver/src/registry/scaling/scalingpolicies/strategy.ts';
 import { age } from '../../../../apiserver/src/registry/strategy.ts';
+import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
+import type { ScalingPolicy } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 
 const now = new Date('2026-01-02T00:00:00Z');
 

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { StatusError } from '../../../../apiserver/src/apis/meta/errors.ts';
 import { negotiate, readObjectBody, readPatchBody } from '../../../../apiserver/src/server/negotiation.ts';
+import { StatusError } from '../../../../common/apis/meta/errors.ts';
 
 function code(fn: () => unknown): number {
   try {

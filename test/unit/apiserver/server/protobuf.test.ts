@@ -1,7 +1,7 @@
 import t from 'tap';
-import { StatusError } from '../../../../apiserver/src/apis/meta/errors.ts';
 import { negotiate, readScaleBody } from '../../../../apiserver/src/server/negotiation.ts';
 import { decodeScale, encodeScale } from '../../../../apiserver/src/server/protobuf.ts';
+import { StatusError } from '../../../../common/apis/meta/errors.ts';
 
 // Written by k8s.io/apimachinery's protobuf serializer (v0.36.3) for the Scale below: the
 // upstream encoder's output, so encoder and decoder are checked against the real thing.

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { StatusError } from '../../../../apiserver/src/apis/meta/errors.ts';
 import { decodeContinue, encodeContinue } from '../../../../apiserver/src/storage/continue.ts';
+import { StatusError } from '../../../../common/apis/meta/errors.ts';
 
 t.test('continue tokens carry the snapshot revision and the next key', async (t) => {
   t.same(decodeContinue(encodeContinue(42, 'ns/b\u0000')), { revision: 42, start: 'ns/b\u0000' });

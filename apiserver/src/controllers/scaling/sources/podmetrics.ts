@@ -2,8 +2,8 @@
 // (cores for cpu, bytes for memory), with the sample's timestamp and window. A pod whose
 // entry is malformed is left out (counted as "without metrics"), never guessed.
 
+import { parseDuration } from '../../../../../common/apis/formats.ts';
 import { parseQuantity } from '../../../../../common/quantity.ts';
-import { parseDuration } from '../../../apis/formats.ts';
 import type { UsageSample } from '../observations.ts';
 
 interface PodMetricsLike {

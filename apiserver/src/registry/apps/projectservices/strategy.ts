@@ -1,8 +1,11 @@
 // ProjectService: its table columns and its scale subresource.
 
+import { PROJECT_SERVICE } from '../../../../../common/apis/apps/v1alpha1/register.ts';
+import type {
+  ProjectServiceSpec,
+  ProjectServiceStatus,
+} from '../../../../../common/apis/apps/v1alpha1/types.ts';
 import { SERVICE_LABEL } from '../../../../../common/names.ts';
-import { PROJECT_SERVICE } from '../../../apis/apps/v1alpha1/register.ts';
-import type { ProjectServiceSpec, ProjectServiceStatus } from '../../../apis/apps/v1alpha1/types.ts';
 import { age, type Strategy } from '../../strategy.ts';
 
 export const projectServiceStrategy: Strategy<ProjectServiceSpec, ProjectServiceStatus> = {

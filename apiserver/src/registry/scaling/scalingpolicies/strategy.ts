@@ -1,7 +1,10 @@
 // ScalingPolicy: its table columns. It has a status subresource but no scale.
 
-import { SCALING_POLICY } from '../../../apis/scaling/v1alpha1/register.ts';
-import type { ScalingPolicySpec, ScalingPolicyStatus } from '../../../apis/scaling/v1alpha1/types.ts';
+import { SCALING_POLICY } from '../../../../../common/apis/scaling/v1alpha1/register.ts';
+import type {
+  ScalingPolicySpec,
+  ScalingPolicyStatus,
+} from '../../../../../common/apis/scaling/v1alpha1/types.ts';
 import { age, type Strategy } from '../../strategy.ts';
 
 export const scalingPolicyStrategy: Strategy<ScalingPolicySpec, ScalingPolicyStatus> = {

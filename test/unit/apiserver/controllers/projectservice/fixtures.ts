@@ -1,13 +1,10 @@
 // ProjectServices as the controller receives them: admitted by the real decoder, so every
 // schema default is in place exactly as the API server stores it.
 
-import { PROJECT_SERVICE } from '../../../../../apiserver/src/apis/apps/v1alpha1/register.ts';
-import type {
-  ProjectService,
-  ProjectServiceSpec,
-} from '../../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
-import { decode, validateObject } from '../../../../../apiserver/src/apis/decode.ts';
-import type { ObjectMeta } from '../../../../../apiserver/src/apis/meta/types.ts';
+import { PROJECT_SERVICE } from '../../../../../common/apis/apps/v1alpha1/register.ts';
+import type { ProjectService, ProjectServiceSpec } from '../../../../../common/apis/apps/v1alpha1/types.ts';
+import { decode, validateObject } from '../../../../../common/apis/decode.ts';
+import type { ObjectMeta } from '../../../../../common/apis/meta/types.ts';
 
 export const UID = '6f1c2a3b-0000-4000-8000-000000000001';
 

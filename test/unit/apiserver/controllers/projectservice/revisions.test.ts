@@ -2,13 +2,13 @@
 // named by content hash, an old spec coming back renumbered to the top, pruning bounded.
 
 import t from 'tap';
-import type { ProjectService } from '../../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
 import {
   nextRevision,
   revisionHash,
   revisionSpec,
   revisionsToPrune,
 } from '../../../../../apiserver/src/controllers/projectservice/revisions.ts';
+import type { ProjectService } from '../../../../../common/apis/apps/v1alpha1/types.ts';
 
 const ps = (image: string, replicas = 2): ProjectService => ({
   apiVersion: 'apps.kubehpc.dev/v1alpha1',

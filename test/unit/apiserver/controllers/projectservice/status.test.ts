@@ -1,7 +1,5 @@
 import type { V1ConfigMap, V1Deployment, V1DeploymentCondition, V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
-import type { ProjectService } from '../../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
-import type { Condition } from '../../../../../apiserver/src/apis/meta/types.ts';
 import { mergeConditions } from '../../../../../apiserver/src/controllers/conditions.ts';
 import {
   renderConfigMap,
@@ -13,6 +11,8 @@ import {
   type Observed,
   podProblem,
 } from '../../../../../apiserver/src/controllers/projectservice/status.ts';
+import type { ProjectService } from '../../../../../common/apis/apps/v1alpha1/types.ts';
+import type { Condition } from '../../../../../common/apis/meta/types.ts';
 import { projectService } from './fixtures.ts';
 
 const NOW = new Date('2026-11-22T04:00:00.123Z');

@@ -1,6 +1,6 @@
 import t from 'tap';
-import type { ScheduleRule } from '../../../../../apiserver/src/apis/scaling/v1alpha1/types.ts';
 import { localDate, windowAt } from '../../../../../apiserver/src/controllers/scaling/schedule.ts';
+import type { ScheduleRule } from '../../../../../common/apis/scaling/v1alpha1/types.ts';
 
 function at(rule: ScheduleRule, iso: string): boolean | string {
   const w = windowAt(rule, Date.parse(iso));

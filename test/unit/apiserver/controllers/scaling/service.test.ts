@@ -1,8 +1,4 @@
 import t from 'tap';
-import type {
-  ScalingPolicySpec,
-  ScalingRule,
-} from '../../../../../apiserver/src/apis/scaling/v1alpha1/types.ts';
 import {
   EMPTY_MEMORY,
   type PolicyMemory,
@@ -13,6 +9,7 @@ import type {
 } from '../../../../../apiserver/src/controllers/scaling/observations.ts';
 import type { PolicyInput } from '../../../../../apiserver/src/controllers/scaling/policy.ts';
 import { decideService } from '../../../../../apiserver/src/controllers/scaling/service.ts';
+import type { ScalingPolicySpec, ScalingRule } from '../../../../../common/apis/scaling/v1alpha1/types.ts';
 
 // 2026-06-01 is a Monday; 09:00Z is inside a 08:00–10:00 UTC window.
 const IN_WINDOW = Date.parse('2026-06-01T09:00:00Z');

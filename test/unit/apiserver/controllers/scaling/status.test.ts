@@ -1,5 +1,4 @@
 import t from 'tap';
-import type { ScalingDecision } from '../../../../../apiserver/src/apis/scaling/v1alpha1/types.ts';
 import { EMPTY_MEMORY } from '../../../../../apiserver/src/controllers/scaling/behavior.ts';
 import type { PolicyOutcome } from '../../../../../apiserver/src/controllers/scaling/policy.ts';
 import {
@@ -7,6 +6,7 @@ import {
   nextStatus,
   policyConditions,
 } from '../../../../../apiserver/src/controllers/scaling/status.ts';
+import type { ScalingDecision } from '../../../../../common/apis/scaling/v1alpha1/types.ts';
 
 const outcome = (extra: Partial<PolicyOutcome> = {}): PolicyOutcome => ({
   name: 'p',

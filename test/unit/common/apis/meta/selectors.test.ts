@@ -1,10 +1,10 @@
 import t from 'tap';
-import { StatusError } from '../../../../../apiserver/src/apis/meta/errors.ts';
+import { StatusError } from '../../../../../common/apis/meta/errors.ts';
 import {
   matchesFields,
   parseFieldSelector,
   parseLabelSelector,
-} from '../../../../../apiserver/src/apis/meta/selectors.ts';
+} from '../../../../../common/apis/meta/selectors.ts';
 
 const labels = { app: 'portal', tier: 'web', 'kubehpc.dev/project': 'climate' };
 

@@ -4,23 +4,23 @@
 
 import fc from 'fast-check';
 import t from 'tap';
-import { PROJECT_SERVICE } from '../../../../../apiserver/src/apis/apps/v1alpha1/register.ts';
-import { decode, validateObject } from '../../../../../apiserver/src/apis/decode.ts';
-import { StatusError } from '../../../../../apiserver/src/apis/meta/errors.ts';
-import {
-  apply,
-  decodeFields,
-  encodeFields,
-  updateManagedFields,
-} from '../../../../../apiserver/src/apis/meta/managedfields.ts';
-import { jsonPatch, mergePatch, strategicMergePatch } from '../../../../../apiserver/src/apis/meta/patch.ts';
-import { validateObjectMeta } from '../../../../../apiserver/src/apis/meta/validation.ts';
-import { prune } from '../../../../../apiserver/src/apis/schema.ts';
 import {
   readApplyBody,
   readObjectBody,
   readPatchBody,
 } from '../../../../../apiserver/src/server/negotiation.ts';
+import { PROJECT_SERVICE } from '../../../../../common/apis/apps/v1alpha1/register.ts';
+import { decode, validateObject } from '../../../../../common/apis/decode.ts';
+import { StatusError } from '../../../../../common/apis/meta/errors.ts';
+import {
+  apply,
+  decodeFields,
+  encodeFields,
+  updateManagedFields,
+} from '../../../../../common/apis/meta/managedfields.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from '../../../../../common/apis/meta/patch.ts';
+import { validateObjectMeta } from '../../../../../common/apis/meta/validation.ts';
+import { prune } from '../../../../../common/apis/schema.ts';
 
 const SCHEMA = PROJECT_SERVICE.schema;
 const HOSTILE = [

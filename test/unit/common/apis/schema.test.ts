@@ -5,7 +5,7 @@ import {
   prune,
   type Schema,
   validate,
-} from '../../../../apiserver/src/apis/schema.ts';
+} from '../../../../common/apis/schema.ts';
 
 const schema: Schema = {
   type: 'object',

@@ -3,18 +3,18 @@
 // insist), and the test checks the schema declares exactly those paths, no more, no fewer.
 
 import t from 'tap';
-import { PROJECT_SERVICE } from '../../../../apiserver/src/apis/apps/v1alpha1/register.ts';
+import { PROJECT_SERVICE } from '../../../../common/apis/apps/v1alpha1/register.ts';
 import type {
   ProjectServiceSpec,
   ProjectServiceStatus,
-} from '../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
-import type { ObjectMeta } from '../../../../apiserver/src/apis/meta/types.ts';
-import { SCALING_POLICY } from '../../../../apiserver/src/apis/scaling/v1alpha1/register.ts';
+} from '../../../../common/apis/apps/v1alpha1/types.ts';
+import type { ObjectMeta } from '../../../../common/apis/meta/types.ts';
+import { SCALING_POLICY } from '../../../../common/apis/scaling/v1alpha1/register.ts';
 import type {
   ScalingPolicySpec,
   ScalingPolicyStatus,
-} from '../../../../apiserver/src/apis/scaling/v1alpha1/types.ts';
-import { propertyPaths, prune, validate } from '../../../../apiserver/src/apis/schema.ts';
+} from '../../../../common/apis/scaling/v1alpha1/types.ts';
+import { propertyPaths, prune, validate } from '../../../../common/apis/schema.ts';
 
 type DeepRequired<T> =
   T extends Array<infer U>

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { decode, validateObject } from '../../../../apiserver/src/apis/decode.ts';
-import { StatusError } from '../../../../apiserver/src/apis/meta/errors.ts';
-import { SCALING_POLICY } from '../../../../apiserver/src/apis/scaling/v1alpha1/register.ts';
-import type { ScalingPolicy } from '../../../../apiserver/src/apis/scaling/v1alpha1/types.ts';
+import { decode, validateObject } from '../../../../common/apis/decode.ts';
+import { StatusError } from '../../../../common/apis/meta/errors.ts';
+import { SCALING_POLICY } from '../../../../common/apis/scaling/v1alpha1/register.ts';
+import type { ScalingPolicy } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 
 const cpu = { name: 'cpu', resource: { name: 'cpu', targetUtilization: 80 } };
 

@@ -1,6 +1,6 @@
 // ScalingPolicy as the server sees it: names, schema and validation in one definition.
 
-import { API_CATEGORY, API_VERSION, SCALING_GROUP } from '../../../../../common/names.ts';
+import { API_CATEGORY, API_VERSION, SCALING_GROUP } from '../../../names.ts';
 import { dns1123Subdomain } from '../../formats.ts';
 import type { KindDefinition } from '../../kind.ts';
 import { SCALING_POLICY_SCHEMA } from './schema.ts';

@@ -1,14 +1,14 @@
 import t from 'tap';
-import { PROJECT_SERVICE_SCHEMA } from '../../../../../apiserver/src/apis/apps/v1alpha1/schema.ts';
-import type { ProjectService } from '../../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
-import { StatusError } from '../../../../../apiserver/src/apis/meta/errors.ts';
+import { PROJECT_SERVICE_SCHEMA } from '../../../../../common/apis/apps/v1alpha1/schema.ts';
+import type { ProjectService } from '../../../../../common/apis/apps/v1alpha1/types.ts';
+import { StatusError } from '../../../../../common/apis/meta/errors.ts';
 import {
   apply,
   decodeFields,
   encodeFields,
   fieldPaths,
   updateManagedFields,
-} from '../../../../../apiserver/src/apis/meta/managedfields.ts';
+} from '../../../../../common/apis/meta/managedfields.ts';
 
 const V = 'apps.kubehpc.dev/v1alpha1';
 const target = { group: 'apps.kubehpc.dev', resource: 'projectservices', name: 'portal' };

@@ -1,6 +1,6 @@
 // ProjectService as the server sees it: names, schema and validation in one definition.
 
-import { API_CATEGORY, API_VERSION, APPS_GROUP } from '../../../../../common/names.ts';
+import { API_CATEGORY, API_VERSION, APPS_GROUP } from '../../../names.ts';
 import { dns1035Label } from '../../formats.ts';
 import type { KindDefinition } from '../../kind.ts';
 import { PROJECT_SERVICE_SCHEMA } from './schema.ts';

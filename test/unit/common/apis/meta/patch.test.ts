@@ -1,7 +1,7 @@
 import t from 'tap';
-import { StatusError } from '../../../../../apiserver/src/apis/meta/errors.ts';
-import { jsonPatch, mergePatch, strategicMergePatch } from '../../../../../apiserver/src/apis/meta/patch.ts';
-import type { Schema } from '../../../../../apiserver/src/apis/schema.ts';
+import { StatusError } from '../../../../../common/apis/meta/errors.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from '../../../../../common/apis/meta/patch.ts';
+import type { Schema } from '../../../../../common/apis/schema.ts';
 
 t.test('JSON merge patch (RFC 7386)', async (t) => {
   t.same(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] }), {

@@ -1,10 +1,10 @@
 import t from 'tap';
-import { PROJECT_SERVICE } from '../../../../apiserver/src/apis/apps/v1alpha1/register.ts';
-import type { ProjectService } from '../../../../apiserver/src/apis/apps/v1alpha1/types.ts';
-import { validateProjectServiceSpec } from '../../../../apiserver/src/apis/apps/v1alpha1/validation.ts';
-import { decode, type FieldValidation, validateObject } from '../../../../apiserver/src/apis/decode.ts';
-import { FieldPath } from '../../../../apiserver/src/apis/field.ts';
-import { StatusError } from '../../../../apiserver/src/apis/meta/errors.ts';
+import { PROJECT_SERVICE } from '../../../../common/apis/apps/v1alpha1/register.ts';
+import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
+import { validateProjectServiceSpec } from '../../../../common/apis/apps/v1alpha1/validation.ts';
+import { decode, type FieldValidation, validateObject } from '../../../../common/apis/decode.ts';
+import { FieldPath } from '../../../../common/apis/field.ts';
+import { StatusError } from '../../../../common/apis/meta/errors.ts';
 
 function body(spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'portal' }) {
   return { apiVersion: 'apps.kubehpc.dev/v1alpha1', kind: 'ProjectService', metadata, spec };

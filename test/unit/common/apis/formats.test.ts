@@ -13,7 +13,7 @@ import {
   qualifiedName,
   quantity,
   timeZone,
-} from '../../../../apiserver/src/apis/formats.ts';
+} from '../../../../common/apis/formats.ts';
 
 type T = Test;
 const valid = (t: T, check: (v: string) => string[], values: string[]) => {

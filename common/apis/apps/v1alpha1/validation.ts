@@ -5,8 +5,8 @@
 // half-build. Warnings refuse nothing; they become Warning headers. Runs after defaulting and
 // the schema's own checks.
 
-import { DATA_MOUNT_PATH } from '../../../../../common/names.ts';
-import { parseQuantity } from '../../../../../common/quantity.ts';
+import { DATA_MOUNT_PATH } from '../../../names.ts';
+import { parseQuantity } from '../../../quantity.ts';
 import * as field from '../../field.ts';
 import { configKey } from '../../formats.ts';
 import type { ProjectServiceSpec } from './types.ts';

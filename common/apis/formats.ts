@@ -4,7 +4,7 @@
 // Each returns the list of problems (empty when valid), phrased like apimachinery's
 // validation helpers so messages read the same as kube-apiserver's.
 
-import { isQuantity } from '../../../common/quantity.ts';
+import { isQuantity } from '../quantity.ts';
 import { cronProblems } from './cron.ts';
 import { promql } from './promql.ts';
 
