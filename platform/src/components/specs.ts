@@ -221,7 +221,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       ],
       // Its own code only: an edit to the controllers restarts them, not the API server.
       sources: [
-        ...['apis', 'storage', 'registry', 'server', 'cmd', 'main.ts'].map((part) =>
+        ...['storage', 'registry', 'server', 'cmd', 'main.ts'].map((part) =>
           join(l.repoRoot, 'apiserver', 'src', part),
         ),
         join(l.repoRoot, 'common'),
@@ -244,11 +244,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         // Snappier than the HPA's 15 s: the local platform is where users try scaling out.
         '--scaling-period=5',
       ],
-      sources: [
-        join(l.repoRoot, 'apiserver', 'src', 'controllers'),
-        join(l.repoRoot, 'apiserver', 'src', 'apis'),
-        join(l.repoRoot, 'common'),
-      ],
+      sources: [join(l.repoRoot, 'apiserver', 'src', 'controllers'), join(l.repoRoot, 'common')],
       late: true,
       // Ready once it leads and its informers have synced (or stands by for another leader).
       health: { url: `http://${HOST}:${p.kubehpcControllers}/readyz`, asAdmin: false, tls: false },
