@@ -12,7 +12,9 @@ const available = readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'index.ts')))
   .map((d) => d.name)
   .sort();
-const wanted = process.argv.slice(2);
+// `--name=value` options go to every suite that runs (e.g. `npm run bench -- soak --duration=60s`).
+const options = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => !available.includes(w));
 if (unknown.length > 0) {
   console.error(
@@ -23,7 +25,9 @@ if (unknown.length > 0) {
 let failed = 0;
 for (const suite of wanted.length > 0 ? wanted : available) {
   console.log(`\n== bench ${suite} ==`);
-  const result = spawnSync(process.execPath, [join(root, suite, 'index.ts')], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(root, suite, 'index.ts'), ...options], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

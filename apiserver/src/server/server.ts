@@ -602,7 +602,15 @@ export async function buildServer(
         else pending.push(['END', undefined]);
       },
     };
-    storeWatch = await registry.watch(namespace, opts, sink);
+    try {
+      storeWatch = await registry.watch(namespace, opts, sink);
+    } catch (error) {
+      // A refused watch (bad selector, bad resourceVersion) must not leave its timeout armed:
+      // one leaked timer per bad request keeps the process busy for up to an hour.
+      open = false;
+      clearTimeout(timer);
+      throw error;
+    }
     reply.hijack();
     res.writeHead(200, {
       // Watch streams are JSON lines whatever the requested format, as kube-apiserver's.

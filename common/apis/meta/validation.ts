@@ -19,12 +19,17 @@ export function validateObjectMeta(
     for (const problem of nameFormat(meta.name))
       errors.push(field.invalid(path.child('name'), meta.name, problem));
   }
-  for (const [key, value] of Object.entries(meta.labels ?? {})) {
+  // Maps of strings only: a wrong type is the schema's 422, not a crash here.
+  const strings = (map: unknown) =>
+    typeof map === 'object' && map !== null && !Array.isArray(map)
+      ? Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string')
+      : [];
+  for (const [key, value] of strings(meta.labels)) {
     for (const p of qualifiedName(key)) errors.push(field.invalid(path.child('labels'), key, p));
     for (const p of labelValue(value)) errors.push(field.invalid(path.child('labels').key(key), value, p));
   }
   let annotationBytes = 0;
-  for (const [key, value] of Object.entries(meta.annotations ?? {})) {
+  for (const [key, value] of strings(meta.annotations)) {
     for (const p of qualifiedName(key.toLowerCase()))
       errors.push(field.invalid(path.child('annotations'), key, p));
     annotationBytes += Buffer.byteLength(key) + Buffer.byteLength(value);

@@ -253,3 +253,17 @@ t.test('bodies nested deeper than the limit are a 400, parsed or not', async (t)
   const fine = `${'['.repeat(100)}${']'.repeat(100)}`;
   t.ok(readObjectBody(Buffer.from(`{"spec":${fine}}`), 'application/json'), 'ordinary nesting passes');
 });
+
+t.test('labels and annotations of the wrong type are a 422, not a crash (found by fast-check)', async (t) => {
+  for (const patch of [
+    { metadata: { labels: [null] } },
+    { metadata: { annotations: { a: 1 } } },
+    { metadata: { labels: 'x' } },
+  ]) {
+    t.equal(
+      outcome(() => admit(mergePatch(service(), patch))),
+      'refused',
+      JSON.stringify(patch),
+    );
+  }
+});
