@@ -152,7 +152,7 @@ export async function startPlugin(t: Teardown, args: string[]): Promise<PluginPr
       if (child.exitCode !== null) throw new Error(`device plugin exited with ${child.exitCode}: ${stderr}`);
       return startedAt(stderr);
     },
-    30_000,
+    120_000,
   );
   return { child, opsUrl, stop: () => stopProcess(child), stderr: () => stderr };
 }
