@@ -89,7 +89,10 @@ export function nextRevision(
       ],
     },
     revision: same && same.revision === top ? same.revision : top + 1,
-    data: { spec },
+    // Keys sorted, as Go's encoding/json writes maps: the API server compares a revision's
+    // data byte for byte, and any patch of its metadata (the garbage collector orphaning it)
+    // re-encodes data that way — unsorted, every such patch is refused as "immutable".
+    data: JSON.parse(canonical({ spec })) as { spec: Omit<ProjectServiceSpec, 'replicas'> },
   };
   return { revision, action: !same ? 'create' : same.revision === top ? 'none' : 'renumber' };
 }

@@ -60,3 +60,19 @@ t.test('pruning keeps the newest `limit` and never the current one', async (t) =
   t.same(revisionsToPrune(existing, 'a', 2), ['b'], 'the current revision stays even when old');
   t.same(revisionsToPrune(existing, 'd', 10), []);
 });
+
+t.test(
+  'data is written with sorted keys, as Go re-encodes it, so metadata patches are not refused',
+  async (t) => {
+    const service: ProjectService = {
+      ...ps('img:1'),
+      spec: { image: 'img:1', replicas: 2, ports: [{ port: 80, name: 'http' }], core: false },
+    };
+    const { revision } = nextRevision(service, []);
+    t.equal(
+      JSON.stringify(revision.data),
+      '{"spec":{"core":false,"image":"img:1","ports":[{"name":"http","port":80}]}}',
+      'keys in byte order at every depth, replicas left out',
+    );
+  },
+);
