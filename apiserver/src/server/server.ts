@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import { type FieldValidation, parseFieldValidation } from '../../../common/apis/decode.ts';
@@ -227,7 +228,7 @@ export async function buildServer(
     },
     bodyLimit: MAX_REQUEST_BODY_BYTES,
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
-    disableRequestLogging: options.logRequests !== true,
+    logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
