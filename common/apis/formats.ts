@@ -4,6 +4,7 @@
 // Each returns the list of problems (empty when valid), phrased like apimachinery's
 // validation helpers so messages read the same as kube-apiserver's.
 
+import { parseDuration } from '../duration.ts';
 import { isQuantity } from '../quantity.ts';
 import { cronProblems } from './cron.ts';
 import { promql } from './promql.ts';
@@ -141,19 +142,6 @@ export function timeZone(value: string): string[] {
     }
   }
   return ['unknown time zone: must be an IANA time zone name such as "Europe/Berlin" or "UTC"'];
-}
-
-const DURATION = /^(?:(\d+(?:\.\d+)?)(h|m|s|ms))+$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
-const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
-
-/** Seconds of a Go-style duration ("2h", "1h30m", "90s"), or undefined when malformed. */
-export function parseDuration(value: string): number | undefined {
-  if (!DURATION.test(value)) return undefined;
-  let seconds = 0;
-  for (const m of value.matchAll(DURATION_PART))
-    seconds += Number(m[1]) * (UNIT_SECONDS[m[2] as string] as number);
-  return seconds;
 }
 
 export function duration(value: string): string[] {

@@ -1,6 +1,7 @@
 // Parsing of flag values (counts, durations, quantities, ports, env, health checks): pure,
 // each mistake a UsageError naming the flag, so bad input fails before any request.
 
+import { parseDuration as parseGoDuration } from '../../common/duration.ts';
 import { isQuantity } from '../../common/quantity.ts';
 import { UsageError } from './errors.ts';
 
@@ -30,12 +31,11 @@ export function parseCount(value: string, flag: string, min = 0): number {
 
 /** "90s", "5m", "1h30m", "250ms" or a bare number of seconds → milliseconds. */
 export function parseDuration(value: string, flag: string): number {
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value)
+  // A bare number is seconds, as kubectl reads --request-timeout.
+  const seconds = /^\d+$/.test(value) ? Number(value) : parseGoDuration(value);
+  if (seconds === undefined)
     throw new UsageError(`--${flag} must be a duration such as 30s, 5m or 1h, got "${value}"`);
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] as string] ?? 0), 0);
+  return seconds * 1000;
 }
 
 export function parseQuantityFlag(value: string, flag: string): string {

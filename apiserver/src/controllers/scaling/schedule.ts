@@ -7,8 +7,8 @@
 // active at a moment whose date is excluded. Pure: the time is an argument.
 
 import { parseCron } from '../../../../common/apis/cron.ts';
-import { parseDuration } from '../../../../common/apis/formats.ts';
 import type { ScheduleRule } from '../../../../common/apis/scaling/v1alpha1/types.ts';
+import { parseDuration } from '../../../../common/duration.ts';
 
 export type WindowState =
   | { ok: true; active: true; startMs: number; endMs: number }

@@ -2,8 +2,8 @@
 // source per rule, schedule floor and ceiling and fallbacks within the bounds, a short enough
 // window, exclusion dates that exist.
 
+import { parseDuration } from '../../../duration.ts';
 import * as field from '../../field.ts';
-import { parseDuration } from '../../formats.ts';
 import type { ScalingPolicySpec } from './types.ts';
 
 const MAX_WINDOW_SECONDS = 7 * 24 * 3600;

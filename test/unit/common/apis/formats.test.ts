@@ -8,12 +8,12 @@ import {
   duration,
   imageReference,
   labelValue,
-  parseDuration,
   portName,
   qualifiedName,
   quantity,
   timeZone,
 } from '../../../../common/apis/formats.ts';
+import { parseDuration } from '../../../../common/duration.ts';
 
 type T = Test;
 const valid = (t: T, check: (v: string) => string[], values: string[]) => {
@@ -102,6 +102,7 @@ t.test('durations', async (t) => {
   t.equal(parseDuration('2h'), 7200);
   t.equal(parseDuration('1h30m'), 5400);
   t.equal(parseDuration('1.5s'), 1.5);
+  t.equal(parseDuration('500ms'), 0.5, 'milliseconds, not minutes');
   t.equal(parseDuration('2 h'), undefined);
   valid(t, duration, ['90s', '30m', '500ms']);
   invalid(t, duration, ['', '0s', '2d', 'h', '-1h']);

@@ -2,7 +2,7 @@
 // (cores for cpu, bytes for memory), with the sample's timestamp and window. A pod whose
 // entry is malformed is left out (counted as "without metrics"), never guessed.
 
-import { parseDuration } from '../../../../../common/apis/formats.ts';
+import { parseDuration } from '../../../../../common/duration.ts';
 import { parseQuantity } from '../../../../../common/quantity.ts';
 import type { UsageSample } from '../observations.ts';
 
