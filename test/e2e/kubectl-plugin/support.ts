@@ -1,7 +1,7 @@
 // Runs the real executable as `kubectl hpc …`: kubectl-plugin/bin and the platform's pinned
 // kubectl on PATH, the platform's admin kubeconfig in KUBECONFIG.
 
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type CommandResult, platform } from '../../support/cluster.ts';
@@ -27,4 +27,16 @@ export async function hpc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** `kubectl hpc …` as a long-running child (logs -f), with the same PATH and kubeconfig. */
+export function spawnHpc(args: string[]): ChildProcess {
+  return spawn(join(platform.binDir, 'kubectl'), ['hpc', ...args], {
+    env: {
+      ...process.env,
+      PATH: `${pluginBin}:${platform.binDir}:${process.env.PATH}`,
+      KUBECONFIG: platform.kubeconfig,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
