@@ -17,7 +17,14 @@ import { ensureNodes, loadFixture } from './nodes.ts';
 import { ensurePki, pkiPlan } from './pki.ts';
 import { portIsFree } from './ports.ts';
 import { realNodePaths } from './realnode/config.ts';
-import { checkHostTools, clearRealNode, ensureBridge, foreignKubelet, saveSysctls } from './realnode/host.ts';
+import {
+  checkHostTools,
+  clearRealNode,
+  ensureBridge,
+  ensureInotifyRoom,
+  foreignKubelet,
+  saveSysctls,
+} from './realnode/host.ts';
 import { ensureImages, importImages } from './realnode/images.ts';
 import { CONTAINERD, KUBELET, realNodeSpecs } from './realnode/specs.ts';
 import { isRunning, readRecord, readRecords, start, stop } from './supervisor.ts';
@@ -355,6 +362,7 @@ export async function startRealNode(l: Layout, binaries: Binaries, log: Log): Pr
     await clearRealNode(l, log);
     await saveSysctls(l);
   }
+  await ensureInotifyRoom(log);
   const pki = pkiPlan(SERVICE_IP);
   await ensurePki(l.pkiDir, pki);
   const p = realNodePaths(l);

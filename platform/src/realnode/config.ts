@@ -25,14 +25,24 @@ export const CNI_NETWORK = 'kubehpc-real';
 /** Where Debian's containernetworking-plugins installs the plugins. */
 export const CNI_BIN_DIR = '/usr/lib/cni';
 export const PAUSE_IMAGE = 'kubehpc.local/pause:1';
+/**
+ * The kubelet's cAdvisor and its certificate watchers each take an inotify instance, as do
+ * kube-apiserver and the other components; beside a second platform (the lifecycle and fault
+ * tests start one) Linux's default of 128 per user runs out and the kubelet dies at start
+ * ("inotify_init: too many open files"). `up` raises the limit to this when it is lower.
+ */
+export const INOTIFY_INSTANCES = 1024;
+
 /** The busybox-based test image (platform/images/busybox). */
 export const BUSYBOX_IMAGE = 'kubehpc.local/busybox:1';
 
 /**
- * Host sysctls the kubelet sets at start (its "kernel tunables"), saved before it first runs
- * and restored when the node stops.
+ * Host sysctls the real node changes — the kubelet's "kernel tunables", and the inotify
+ * instance limit `up` raises (INOTIFY_INSTANCES) — saved before it first runs and restored
+ * when the node stops.
  */
 export const KUBELET_SYSCTLS = [
+  'fs.inotify.max_user_instances',
   'vm.overcommit_memory',
   'vm.panic_on_oom',
   'kernel.panic',

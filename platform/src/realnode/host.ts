@@ -18,6 +18,7 @@ import {
   CNI_BIN_DIR,
   CNI_NETWORK,
   HOST_PATHS,
+  INOTIFY_INSTANCES,
   KUBELET_SYSCTLS,
   realNodePaths,
 } from './config.ts';
@@ -184,6 +185,15 @@ export async function saveSysctls(l: Layout): Promise<void> {
   if (existsSync(file)) return;
   const values = Object.fromEntries(KUBELET_SYSCTLS.map((name) => [name, readSysctl(name)]));
   await writeFile(file, `${JSON.stringify(values, null, 2)}\n`);
+}
+
+/** Raises the inotify instance limit to INOTIFY_INSTANCES when it is lower (saved first). */
+export async function ensureInotifyRoom(log: (line: string) => void): Promise<void> {
+  const name = 'fs.inotify.max_user_instances';
+  const now = Number.parseInt(readSysctl(name), 10);
+  if (now >= INOTIFY_INSTANCES) return;
+  await writeSysctl(name, String(INOTIFY_INSTANCES));
+  log(`raised ${name} from ${now} to ${INOTIFY_INSTANCES} for the kubelet (restored by down)`);
 }
 
 async function restoreSysctls(l: Layout, log: (line: string) => void): Promise<void> {
