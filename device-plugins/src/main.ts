@@ -3,8 +3,9 @@
 // the plugin fails at runtime.
 
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type Flags, readFlags } from '../../common/flags.ts';
+import { loadClientNodeConfig } from '../../common/kube/clientnode.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../common/log.ts';
 import { describe, ERROR_CODES, type Problem, problem } from './errors.ts';
 import { startPlugin } from './plugin.ts';
@@ -18,7 +19,7 @@ const USAGE = `usage: device-plugins/src/main.ts [flags]
   --metrics-port <port>       /livez, /readyz, /healthz, /metrics port, 0 = any [9410]
   --metrics-host <addr>       address the ops server listens on     [0.0.0.0]
   --poll-interval <ms>        sysfs and socket check period         [500]
-  --kubeconfig <file>         for the topology publisher (default: in-cluster, then $KUBECONFIG)
+  --kubeconfig <file>         for the topology publisher (default: $KUBECONFIG, ~/.kube/config, then in-cluster, as kubectl)
   --no-topology               do not publish NodeResourceTopology
   --topology-policy <p>       kubelet topology manager policy        [single-numa-node]
   --topology-scope <s>        kubelet topology manager scope         [container]
@@ -121,9 +122,12 @@ const logger = createLogger({
 }).child({ node: nodeName });
 let kubeConfig: KubeConfig | undefined;
 if (!flags['no-topology']) {
-  kubeConfig = new KubeConfig();
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  // kubectl's rules (common/kube), handed to client-node for the topology publisher.
+  try {
+    kubeConfig = loadClientNodeConfig({ kubeconfig: flags.kubeconfig });
+  } catch (error) {
+    fail([problem(ERROR_CODES.BAD_FLAG, (error as Error).message, '--kubeconfig')], 2);
+  }
 }
 
 try {

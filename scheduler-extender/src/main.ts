@@ -1,8 +1,8 @@
 // kubehpc scheduler extender: flags, wiring (informers → node cache → engine → HTTP), and
 // graceful shutdown. Run: node scheduler-extender/src/main.ts --kubeconfig=<file> --port=<n>
 
-import { KubeConfig } from '@kubernetes/client-node';
-import { parseFlags } from '../../common/flags.ts';
+import { parseFlags, usageError } from '../../common/flags.ts';
+import { loadClientNodeConfig } from '../../common/kube/clientnode.ts';
 import { createLogger, LOG_LEVELS } from '../../common/log.ts';
 import { startInformers } from './cache/informers.ts';
 import { NodeCache } from './cache/node-cache.ts';
@@ -12,7 +12,7 @@ import { buildServer } from './http/server.ts';
 import { createMetrics } from './ops/metrics.ts';
 
 const USAGE = `usage: node scheduler-extender/src/main.ts [flags]
-  --kubeconfig=<file>          kubeconfig (default: in-cluster, then $KUBECONFIG / ~/.kube/config)
+  --kubeconfig=<file>          kubeconfig (default: $KUBECONFIG / ~/.kube/config, then in-cluster, as kubectl)
   --host=<addr>                listen address (default 0.0.0.0)
   --port=<n>                   listen port (default 10262)
   --mode=<m>                   short-circuit | exhaustive (default short-circuit)
@@ -42,10 +42,14 @@ const ttlSeconds = flags.integer('reservation-ttl', 30, 1);
 const maxCoreServices = flags.integer('max-core-services', 2, 0);
 const bodyLimitBytes = flags.integer('max-body-bytes', 8 * 1024 * 1024, 1024);
 
-const kc = new KubeConfig();
-const kubeconfig = str('kubeconfig');
-if (kubeconfig) kc.loadFromFile(kubeconfig);
-else kc.loadFromDefault();
+// kubectl's rules (common/kube), handed to client-node for the informers.
+const kc = (() => {
+  try {
+    return loadClientNodeConfig({ kubeconfig: str('kubeconfig') });
+  } catch (error) {
+    return usageError('scheduler-extender', USAGE, (error as Error).message);
+  }
+})();
 
 const metrics = createMetrics({ defaultMetrics: true });
 const cache = new NodeCache({

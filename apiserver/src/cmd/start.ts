@@ -4,9 +4,10 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:https';
-import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import type { TypedObject } from '../../../common/apis/meta/types.ts';
+import { clientNodeConfig, loadClientNodeConfig } from '../../../common/kube/clientnode.ts';
 import { type Logger, silentLogger } from '../../../common/log.ts';
 import type { HealthCheck } from '../../../common/ops.ts';
 import { type AnyRegistry, Registry } from '../registry/registry.ts';
@@ -23,26 +24,26 @@ import { EtcdClient } from '../storage/etcd/client.ts';
 import { ResourceStore } from '../storage/store.ts';
 import type { Options } from './options.ts';
 
+/**
+ * The identity towards kube-apiserver: the --kube-apiserver flags when given, else the
+ * kubeconfig by kubectl's rules (common/kube), handed to client-node for its typed clients.
+ */
 function kubeConfig(o: Options): KubeConfig {
-  const kc = new KubeConfig();
-  if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
-  else if (o.kubeApiserver) {
-    kc.loadFromOptions({
-      clusters: [
-        { name: 'cluster', server: o.kubeApiserver, caFile: o.kubeCaFile as string, skipTLSVerify: false },
-      ],
-      users: [
-        {
-          name: 'apiserver',
-          certFile: o.kubeClientCertFile as string,
-          keyFile: o.kubeClientKeyFile as string,
-        },
-      ],
-      contexts: [{ name: 'default', cluster: 'cluster', user: 'apiserver' }],
-      currentContext: 'default',
+  if (!o.kubeconfig && o.kubeApiserver) {
+    return clientNodeConfig({
+      server: o.kubeApiserver,
+      contextName: undefined,
+      clusterName: undefined,
+      userName: undefined,
+      namespace: 'default',
+      namespaceExplicit: false,
+      insecure: false,
+      ca: readFileSync(o.kubeCaFile as string),
+      cert: readFileSync(o.kubeClientCertFile as string),
+      key: readFileSync(o.kubeClientKeyFile as string),
     });
-  } else kc.loadFromDefault();
-  return kc;
+  }
+  return loadClientNodeConfig({ kubeconfig: o.kubeconfig });
 }
 
 export interface Running {

@@ -6,11 +6,12 @@
 // Run: node apiserver/src/controllers/main.ts --kubeconfig=<file> --metrics-port=<n>
 
 import { hostname } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector } from '../../../common/controller/leader.ts';
 import { type ControllerMetrics, createMetrics } from '../../../common/controller/metrics.ts';
 import type { Controller } from '../../../common/controller/runtime.ts';
-import { parseFlags } from '../../../common/flags.ts';
+import { parseFlags, usageError } from '../../../common/flags.ts';
+import { loadClientNodeConfig } from '../../../common/kube/clientnode.ts';
 import { createLogger, LOG_LEVELS, type Logger } from '../../../common/log.ts';
 import { SYSTEM_NAMESPACE } from '../../../common/names.ts';
 import { serveOps } from '../../../common/ops.ts';
@@ -23,7 +24,7 @@ import { httpPrometheus } from './scaling/sources/prometheus.ts';
 
 const PROGRAM = 'kubehpc-controllers';
 const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
-  --kubeconfig=<file>          kubeconfig (default: in-cluster, then $KUBECONFIG / ~/.kube/config)
+  --kubeconfig=<file>          kubeconfig (default: $KUBECONFIG / ~/.kube/config, then in-cluster, as kubectl)
   --bind-address=<addr>        address of /livez, /readyz, /healthz and /metrics (default 0.0.0.0)
   --metrics-port=<n>           port of /livez, /readyz, /healthz and /metrics (default 10263)
   --leader-elect=true|false    run only while holding the Lease (default true)
@@ -78,10 +79,14 @@ const workers = flags.integer('workers', 4, 1);
 const scalingPeriodMs = flags.integer('scaling-period', 15, 1) * 1000;
 const identity = `${hostname()}_${process.pid}`;
 
-const kc = new KubeConfig();
-const kubeconfig = str('kubeconfig');
-if (kubeconfig) kc.loadFromFile(kubeconfig);
-else kc.loadFromDefault();
+// kubectl's rules (common/kube), handed to client-node for the informers and the Lease.
+const kc = (() => {
+  try {
+    return loadClientNodeConfig({ kubeconfig: str('kubeconfig') });
+  } catch (error) {
+    return usageError(PROGRAM, USAGE, (error as Error).message);
+  }
+})();
 
 const metrics = createMetrics();
 const scalingMetrics = createScalingMetrics(metrics.registry);
