@@ -21,6 +21,7 @@ import { openapiHandler } from '../server/openapi.ts';
 import { type AnyRegistry, buildServer } from '../server/server.ts';
 import { TokenReviewAuthenticator } from '../server/tokenreview.ts';
 import { TtlCache } from '../server/ttlcache.ts';
+import { WatchCache } from '../storage/cacher.ts';
 import { EtcdClient } from '../storage/etcd/client.ts';
 import { ResourceStore } from '../storage/store.ts';
 import type { Options } from './options.ts';
@@ -88,20 +89,25 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
   const kc = kubeConfig(o);
   const core = kc.makeApiClient(CoreV1Api);
   const checkNamespace = namespaceLifecycle(core);
-  const registries: AnyRegistry[] = STRATEGIES.map(
-    (s) =>
-      new Registry(
-        s,
-        new ResourceStore<TypedObject<unknown, unknown>>(
-          etcd,
-          o.etcdPrefix,
-          { group: s.definition.group, resource: s.definition.plural },
-          storageMetrics,
-        ),
-        checkNamespace,
-        { bookmarkIntervalMs: o.watchBookmarkIntervalMs },
-      ),
-  );
+  const caches: WatchCache<TypedObject<unknown, unknown>>[] = [];
+  const registries: AnyRegistry[] = STRATEGIES.map((s) => {
+    const store = new ResourceStore<TypedObject<unknown, unknown>>(
+      etcd,
+      o.etcdPrefix,
+      { group: s.definition.group, resource: s.definition.plural },
+      storageMetrics,
+    );
+    const cache = o.watchCache
+      ? new WatchCache(store, etcd, store.root, { onError: (m) => log.warn(m) })
+      : undefined;
+    if (cache) caches.push(cache);
+    // TODO(split): Registry takes a Store once registry.ts is split; until then it is typed on ResourceStore.
+    return new Registry(s, (cache ?? store) as ResourceStore<TypedObject<unknown, unknown>>, checkNamespace, {
+      bookmarkIntervalMs: o.watchBookmarkIntervalMs,
+    });
+  });
+  // Reads fall back to etcd until a cache has synced, so serving need not wait for them.
+  await Promise.all(caches.map((c) => c.start()));
   const tokens = new TokenReviewAuthenticator(kc.makeApiClient(AuthenticationV1Api), (m) => log.error(m));
   const authorizer = new SubjectAccessReviewAuthorizer(kc.makeApiClient(AuthorizationV1Api));
 
@@ -194,6 +200,7 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
       authSource.stop();
       built.closeWatches();
       await app?.close();
+      for (const cache of caches) cache.stop();
       etcd.close();
     },
   };

@@ -48,29 +48,49 @@ export interface Metrics {
 
 const noMetrics: Metrics = { observe: () => undefined };
 
+/**
+ * What the registry needs of storage: ResourceStore reads and writes etcd directly; the
+ * watch cache (cacher.ts) serves reads and watches from memory in front of one.
+ */
+export interface Store<T extends StoredObject> {
+  get(namespace: string, name: string): Promise<T>;
+  create(namespace: string, name: string, object: T): Promise<T>;
+  update(namespace: string, name: string, transform: (current: T) => T | Promise<T>): Promise<T>;
+  delete(namespace: string, name: string, check?: (current: T) => void): Promise<T>;
+  list(namespace: string | undefined, options?: ListOptions): Promise<ListResult<T>>;
+  watch(
+    namespace: string | undefined,
+    revision: number,
+    onEvent: (event: StoreWatchEvent<T>) => void,
+    onEnd: (error: StatusError) => void,
+    progressIntervalMs?: number,
+  ): StoreWatch;
+}
+
 function encode(object: StoredObject): Buffer {
   const { resourceVersion: _dropped, ...metadata } = object.metadata;
   return Buffer.from(JSON.stringify({ ...object, metadata }));
 }
 
-function decode<T extends StoredObject>(kv: KeyValue, revision = kv.modRevision): T {
+/** An object as stored in etcd, its resourceVersion the revision that wrote it (or `revision`). */
+export function decodeStored<T extends StoredObject>(kv: KeyValue, revision = kv.modRevision): T {
   const object = JSON.parse(kv.value.toString('utf8')) as T;
   object.metadata.resourceVersion = String(revision);
   return object;
 }
 
-function isCompacted(error: unknown): boolean {
+export function isCompacted(error: unknown): boolean {
   return (error as ServiceError)?.code === COMPACTED_CODE;
 }
 
-function storageError(error: unknown): StatusError {
+export function storageError(error: unknown): StatusError {
   if (error instanceof StatusError) return error;
   const e = error as ServiceError;
   return errors.unavailable(`storage is unavailable: ${e?.details ?? e?.message ?? String(error)}`);
 }
 
 /** Storage of one resource (a group and plural). */
-export class ResourceStore<T extends StoredObject> {
+export class ResourceStore<T extends StoredObject> implements Store<T> {
   readonly #etcd: EtcdClient;
   readonly #root: string;
   readonly #target: Omit<Target, 'name'>;
@@ -81,6 +101,11 @@ export class ResourceStore<T extends StoredObject> {
     this.#root = `${prefix}${target.group}/${target.resource}/`;
     this.#target = target;
     this.#metrics = metrics;
+  }
+
+  /** Where this resource's keys live in etcd (`<prefix><group>/<resource>/`). */
+  get root(): string {
+    return this.#root;
   }
 
   /** Prefix of a namespace's objects, or of all of them. */
@@ -108,7 +133,7 @@ export class ResourceStore<T extends StoredObject> {
       const res = await this.#etcd.range({ key: this.#key(namespace, name) });
       const kv = res.kvs[0];
       if (!kv) throw errors.notFound({ ...this.#target, name });
-      return decode<T>(kv);
+      return decodeStored<T>(kv);
     });
   }
 
@@ -138,7 +163,7 @@ export class ResourceStore<T extends StoredObject> {
         const current = await this.#etcd.range({ key });
         const kv = current.kvs[0];
         if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decode<T>(kv);
+        const before = decodeStored<T>(kv);
         const after = await transform(structuredClone(before));
         const value = encode(after);
         if (value.equals(kv.value)) return before;
@@ -166,13 +191,13 @@ export class ResourceStore<T extends StoredObject> {
         const current = await this.#etcd.range({ key });
         const kv = current.kvs[0];
         if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decode<T>(kv);
+        const before = decodeStored<T>(kv);
         check(before);
         const res = await this.#etcd.txn(
           [{ key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
           [{ delete: { key } }],
         );
-        if (res.succeeded) return decode<T>(kv, res.revision);
+        if (res.succeeded) return decodeStored<T>(kv, res.revision);
         if (attempt >= 16)
           throw errors.conflict({ ...this.#target, name }, 'too many concurrent updates, retry');
       }
@@ -210,7 +235,7 @@ export class ResourceStore<T extends StoredObject> {
         throw errors.expired(`too old resource version: ${revision}`);
       }
       const snapshot = revision || res.revision;
-      const items = res.kvs.map((kv) => decode<T>(kv));
+      const items = res.kvs.map((kv) => decodeStored<T>(kv));
       const result: ListResult<T> = { items, resourceVersion: String(snapshot) };
       const last = res.kvs.at(-1);
       if (res.more && last) {
@@ -240,13 +265,13 @@ export class ResourceStore<T extends StoredObject> {
       onEvents: (events) => {
         for (const e of events) {
           if (e.type === 'DELETE') {
-            if (e.prevKv) onEvent({ type: 'DELETED', object: decode<T>(e.prevKv, e.kv.modRevision) });
+            if (e.prevKv) onEvent({ type: 'DELETED', object: decodeStored<T>(e.prevKv, e.kv.modRevision) });
           } else {
             const created = e.kv.createRevision === e.kv.modRevision;
             onEvent({
               type: created ? 'ADDED' : 'MODIFIED',
-              object: decode<T>(e.kv),
-              ...(!created && e.prevKv ? { previous: decode<T>(e.prevKv) } : {}),
+              object: decodeStored<T>(e.kv),
+              ...(!created && e.prevKv ? { previous: decodeStored<T>(e.prevKv) } : {}),
             });
           }
         }
