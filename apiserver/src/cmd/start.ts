@@ -98,7 +98,11 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
       storageMetrics,
     );
     const cache = o.watchCache
-      ? new WatchCache(store, etcd, store.root, { onError: (m) => log.warn(m) })
+      ? new WatchCache(store, etcd, store.root, {
+          onError: (m) => log.warn(m),
+          metrics: storageMetrics,
+          resource: s.definition.plural,
+        })
       : undefined;
     if (cache) caches.push(cache);
     // TODO(split): Registry takes a Store once registry.ts is split; until then it is typed on ResourceStore.

@@ -25,6 +25,7 @@ import {
   isCompacted,
   type ListOptions,
   type ListResult,
+  type Metrics,
   type Store,
   type StoredObject,
   type StoreWatch,
@@ -40,6 +41,13 @@ export interface CacheOptions {
   /** Pause before relisting after the cache's watch failed. */
   retryMs?: number;
   onError?: (message: string) => void;
+  /**
+   * Storage latency of the reads the cache answers, under the same operation names the store
+   * reports (a consistent read still waits on etcd: its progress notification).
+   */
+  metrics?: Metrics;
+  /** The resource's name in those metrics. */
+  resource?: string;
 }
 
 type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -82,6 +90,7 @@ export class WatchCache<T extends StoredObject> implements Store<T> {
   readonly #freshnessTimeoutMs: number;
   readonly #retryMs: number;
   readonly #onError: (message: string) => void;
+  readonly #observe: (operation: string, began: bigint) => void;
 
   #objects = new Map<string, T>();
   #sorted: string[] | undefined;
@@ -107,6 +116,10 @@ export class WatchCache<T extends StoredObject> implements Store<T> {
     this.#freshnessTimeoutMs = options.freshnessTimeoutMs ?? 5_000;
     this.#retryMs = options.retryMs ?? 1_000;
     this.#onError = options.onError ?? (() => undefined);
+    const metrics = options.metrics;
+    const resource = options.resource ?? root;
+    this.#observe = (operation, began) =>
+      metrics?.observe(operation, resource, Number(process.hrtime.bigint() - began) / 1e9);
   }
 
   /** Lists the resource and starts its watch; resolves once synced (or the first attempt failed). */
@@ -281,10 +294,13 @@ export class WatchCache<T extends StoredObject> implements Store<T> {
   }
 
   async get(namespace: string, name: string): Promise<T> {
+    const began = process.hrtime.bigint();
     if (!(await this.#fresh())) return this.#inner.get(namespace, name);
     const object = this.#objects.get(`${namespace}/${name}`);
     // Not found is the store's to phrase (and to double-check against etcd).
-    return object ?? this.#inner.get(namespace, name);
+    if (!object) return this.#inner.get(namespace, name);
+    this.#observe('get', began);
+    return object;
   }
 
   create(namespace: string, name: string, object: T): Promise<T> {
@@ -307,6 +323,7 @@ export class WatchCache<T extends StoredObject> implements Store<T> {
   async list(namespace: string | undefined, options: ListOptions = {}): Promise<ListResult<T>> {
     // A continued list or one at an exact revision reads etcd's snapshot of that revision.
     if (options.continue || options.revision) return this.#inner.list(namespace, options);
+    const began = process.hrtime.bigint();
     if (!(await this.#fresh())) return this.#inner.list(namespace, options);
     const revision = this.#revision;
     const prefix = namespace ? `${namespace}/` : '';
@@ -332,6 +349,7 @@ export class WatchCache<T extends StoredObject> implements Store<T> {
       result.continue = encodeContinue(revision, `${(keys[end - 1] as string).slice(prefix.length)}\x00`);
       result.remainingItemCount = to - end;
     }
+    this.#observe('list', began);
     return result;
   }
 

@@ -283,3 +283,15 @@ t.test('cached objects are frozen: a reader cannot change what others read', asy
   }, TypeError);
   t.same((await cache.get('a', 'x')).spec, { n: 1 });
 });
+
+t.test('reads the cache answers are reported as storage operations of the resource', async (t) => {
+  const seen: string[] = [];
+  const { cache } = await setup(t, {
+    resource: 'projectservices',
+    metrics: { observe: (operation, resource) => seen.push(`${operation}/${resource}`) },
+  });
+  await cache.create('a', 'x', obj('a', 'x'));
+  await cache.get('a', 'x');
+  await cache.list('a');
+  t.same(seen, ['get/projectservices', 'list/projectservices']);
+});
