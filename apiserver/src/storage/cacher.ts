@@ -1,4 +1,4 @@
-// The watch cache: one resource's objects held in memory, fed by a single etcd watch, in
+// The watch cache (an ObjectStore, object-store.ts): one resource's objects held in memory, fed by a single etcd watch, in
 // front of the ResourceStore that writes them (kube-apiserver's cacher). Reads and watches
 // are served from memory; writes pass through. It must not change what clients see:
 //
@@ -20,18 +20,15 @@
 import type { StatusError } from '../../../common/apis/meta/errors.ts';
 import { encodeContinue } from './continue.ts';
 import type { EtcdClient, KeyValue, Watch } from './etcd/client.ts';
-import {
-  decodeStored,
-  isCompacted,
-  type ListOptions,
-  type ListResult,
-  type Metrics,
-  type Store,
-  type StoredObject,
-  type StoreWatch,
-  type StoreWatchEvent,
-  storageError,
-} from './store.ts';
+import type {
+  ListOptions,
+  ListResult,
+  ObjectStore,
+  StoredObject,
+  StoreWatch,
+  StoreWatchEvent,
+} from './object-store.ts';
+import { decodeStored, isCompacted, type Metrics, storageError } from './store.ts';
 
 export interface CacheOptions {
   /** Events kept for watches resuming from a recent revision. */
@@ -82,8 +79,8 @@ function deepFreeze<T>(value: T): T {
 
 class Timeout extends Error {}
 
-export class WatchCache<T extends StoredObject> implements Store<T> {
-  readonly #inner: Store<T>;
+export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
+  readonly #inner: ObjectStore<T>;
   readonly #etcd: CacheSource;
   readonly #root: string;
   readonly #historySize: number;
@@ -108,7 +105,7 @@ export class WatchCache<T extends StoredObject> implements Store<T> {
   #waiting: Array<() => void> = [];
   #answering: Array<() => void> | undefined;
 
-  constructor(inner: Store<T>, etcd: CacheSource, root: string, options: CacheOptions = {}) {
+  constructor(inner: ObjectStore<T>, etcd: CacheSource, root: string, options: CacheOptions = {}) {
     this.#inner = inner;
     this.#etcd = etcd;
     this.#root = root;

@@ -1,5 +1,6 @@
-// Kubernetes objects in etcd: one key per object under a prefix of kubehpc's own
-// (`/kubehpc/<group>/<resource>/<namespace>/<name>`), values as JSON, resourceVersion = the
+// The etcd implementation of ObjectStore (object-store.ts). One key per object under a
+// prefix of kubehpc's own (`/kubehpc/<group>/<resource>/<namespace>/<name>`), values as
+// JSON, resourceVersion = the
 // etcd revision that last wrote the key. Every write is a compare-and-swap transaction, so
 // several API server replicas on one etcd stay consistent. Lists page with continue tokens
 // over one snapshot revision; watches resume from a revision and end with 410 Expired when
@@ -7,65 +8,22 @@
 
 import type { ServiceError } from '@grpc/grpc-js';
 import { errors, StatusError, type Target } from '../../../common/apis/meta/errors.ts';
-import type { ObjectMeta } from '../../../common/apis/meta/types.ts';
 import { decodeContinue, encodeContinue } from './continue.ts';
 import { COMPACTED_CODE, type EtcdClient, type KeyValue } from './etcd/client.ts';
-
-export interface StoredObject {
-  metadata: ObjectMeta;
-}
-
-export interface ListOptions {
-  limit?: number;
-  continue?: string;
-  /** Read at exactly this revision (resourceVersionMatch=Exact); 0 or absent: the latest. */
-  revision?: number;
-}
-
-export interface ListResult<T> {
-  items: T[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-
-export interface StoreWatchEvent<T> {
-  type: WatchEventType;
-  object: T;
-  /** For MODIFIED: the object before the change (so selectors can see it leave or enter). */
-  previous?: T;
-}
-
-export interface StoreWatch {
-  stop(): void;
-}
+import type {
+  ListOptions,
+  ListResult,
+  ObjectStore,
+  StoredObject,
+  StoreWatch,
+  StoreWatchEvent,
+} from './object-store.ts';
 
 export interface Metrics {
   observe(operation: string, resource: string, seconds: number): void;
 }
 
 const noMetrics: Metrics = { observe: () => undefined };
-
-/**
- * What the registry needs of storage: ResourceStore reads and writes etcd directly; the
- * watch cache (cacher.ts) serves reads and watches from memory in front of one.
- */
-export interface Store<T extends StoredObject> {
-  get(namespace: string, name: string): Promise<T>;
-  create(namespace: string, name: string, object: T): Promise<T>;
-  update(namespace: string, name: string, transform: (current: T) => T | Promise<T>): Promise<T>;
-  delete(namespace: string, name: string, check?: (current: T) => void): Promise<T>;
-  list(namespace: string | undefined, options?: ListOptions): Promise<ListResult<T>>;
-  watch(
-    namespace: string | undefined,
-    revision: number,
-    onEvent: (event: StoreWatchEvent<T>) => void,
-    onEnd: (error: StatusError) => void,
-    progressIntervalMs?: number,
-  ): StoreWatch;
-}
 
 function encode(object: StoredObject): Buffer {
   const { resourceVersion: _dropped, ...metadata } = object.metadata;
@@ -89,8 +47,8 @@ export function storageError(error: unknown): StatusError {
   return errors.unavailable(`storage is unavailable: ${e?.details ?? e?.message ?? String(error)}`);
 }
 
-/** Storage of one resource (a group and plural). */
-export class ResourceStore<T extends StoredObject> implements Store<T> {
+/** Storage of one resource (a group and plural) in etcd. */
+export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
   readonly #etcd: EtcdClient;
   readonly #root: string;
   readonly #target: Omit<Target, 'name'>;

@@ -4,11 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import t from 'tap';
 import { EtcdClient } from '../../../apiserver/src/storage/etcd/client.ts';
-import {
-  ResourceStore,
-  type StoredObject,
-  type StoreWatchEvent,
-} from '../../../apiserver/src/storage/store.ts';
+import type { StoredObject, StoreWatchEvent } from '../../../apiserver/src/storage/object-store.ts';
+import { ResourceStore } from '../../../apiserver/src/storage/store.ts';
 import { StatusError } from '../../../common/apis/meta/errors.ts';
 import { eventually, platform } from '../../support/cluster.ts';
 

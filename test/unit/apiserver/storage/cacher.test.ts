@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap';
 import { WatchCache } from '../../../../apiserver/src/storage/cacher.ts';
 import type { EtcdClient } from '../../../../apiserver/src/storage/etcd/client.ts';
-import { ResourceStore, type StoreWatchEvent } from '../../../../apiserver/src/storage/store.ts';
+import type { StoreWatchEvent } from '../../../../apiserver/src/storage/object-store.ts';
+import { ResourceStore } from '../../../../apiserver/src/storage/store.ts';
 import type { StatusError } from '../../../../common/apis/meta/errors.ts';
 import { FakeEtcd } from './fake-etcd.ts';
 
