@@ -2,7 +2,9 @@
 // aggregator, against the same shape served as a CRD by kube-apiserver in the same run and
 // cluster: create, get, list and watch (create-to-event), sequential, over one keep-alive
 // connection each. Prints p50/p99 and ops/s per verb and the ratios (aggregated ÷ CRD
-// latency; < 1 means the aggregated API is faster). Needs the local platform (`npm run up`).
+// latency; < 1 means the aggregated API is faster). Then GET of one ProjectService against one
+// ConfigMap (bench/apiserver/builtin.ts): sequential p50 and 16-client requests/s ratios.
+// Needs the local platform (`npm run up`).
 
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
@@ -13,11 +15,14 @@ import {
 import { layout } from '../../platform/src/layout.ts';
 import { kubeHttp } from '../kube-http.ts';
 import { summarize, writeReport } from '../report.ts';
+import { getVersusBuiltin } from './builtin.ts';
 
 const l = layout();
 const http = kubeHttp(l, 1);
 const { call, must } = http;
 const N = Number(process.env.KUBEHPC_BENCH_API_N ?? 200);
+const CLIENTS = 16;
+const many = kubeHttp(l, CLIENTS);
 
 const CRD_GROUP = 'bench.kubehpc.dev';
 const CRD = {
@@ -138,6 +143,7 @@ async function watchLatency(t: Target, ns: string, n: number) {
 
 const ns = `bench-api-${randomBytes(3).toString('hex')}`;
 const results: Record<string, Record<string, unknown>> = {};
+let builtin: Record<string, unknown> = {};
 await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', CRD);
 try {
@@ -164,6 +170,21 @@ try {
       watch: await watchLatency(t, ns, Math.max(20, N / 4)),
     };
   }
+  await must('POST', `/api/v1/namespaces/${ns}/configmaps`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'get-one', labels: { bench: 'api' } },
+    data: { 'application.yml': 'replicas: 3\n' },
+  });
+  builtin = await getVersusBuiltin(
+    http,
+    many,
+    [
+      { name: 'projectservice', path: `${targets[0]?.base(ns)}/o-0` },
+      { name: 'configmap', path: `/api/v1/namespaces/${ns}/configmaps/get-one` },
+    ],
+    { n: Math.max(100, N), rounds: 4, clients: CLIENTS, ms: 8_000 },
+  );
 } finally {
   await call('DELETE', `/api/v1/namespaces/${ns}`);
   await call(
@@ -171,6 +192,7 @@ try {
     `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/projectservices.${CRD_GROUP}`,
   );
   http.close();
+  many.close();
 }
 
 const ratios: Record<string, unknown> = {};
@@ -190,4 +212,24 @@ for (const verb of ['create', 'get', 'list', 'watch']) {
     `${verb.padEnd(6)} aggregated: ${fmt(a)} | CRD: ${fmt(c)} | ratio p50 ${(ratios[verb] as { p50: number }).p50}`,
   );
 }
-writeReport('apiserver', { objects: N, ...results, ratiosAggregatedOverCrd: ratios });
+type GetSide = { sequential: { p50: number }; concurrent16: { requestsPerSecond: number } };
+const ps = builtin.projectservice as GetSide;
+const cm = builtin.configmap as GetSide;
+const getRatios = {
+  sequentialP50: Number((ps.sequential.p50 / cm.sequential.p50).toFixed(2)),
+  concurrent16Throughput: Number(
+    (ps.concurrent16.requestsPerSecond / cm.concurrent16.requestsPerSecond).toFixed(2),
+  ),
+};
+console.log(
+  `get one, sequential: ProjectService p50 ${ps.sequential.p50.toFixed(2)} ms | ConfigMap p50 ${cm.sequential.p50.toFixed(2)} ms | ratio ${getRatios.sequentialP50}`,
+);
+console.log(
+  `get one, ${CLIENTS} clients: ProjectService ${ps.concurrent16.requestsPerSecond} req/s | ConfigMap ${cm.concurrent16.requestsPerSecond} req/s | ratio ${getRatios.concurrent16Throughput}`,
+);
+writeReport('apiserver', {
+  objects: N,
+  ...results,
+  ratiosAggregatedOverCrd: ratios,
+  getVersusConfigMap: { ...builtin, ratiosProjectServiceOverConfigMap: getRatios },
+});

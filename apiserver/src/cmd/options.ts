@@ -27,6 +27,8 @@ export interface Options {
   logLevel: LogLevel;
   /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK. */
   watchBookmarkIntervalMs: number;
+  /** Serve reads and watches from an in-memory cache per resource (kube-apiserver's --watch-cache). */
+  watchCache: boolean;
   /** Where the aggregation layer publishes its authentication configuration (watched). */
   authenticationConfigMap: ConfigMapRef;
 }
@@ -67,6 +69,7 @@ const STRING_FLAGS = [
   'kube-client-cert-file',
   'kube-client-key-file',
   'watch-bookmark-interval',
+  'watch-cache',
   'authentication-config-map',
   'log-level',
 ] as const;
@@ -82,9 +85,11 @@ const DEFAULTS: Partial<Record<(typeof STRING_FLAGS)[number], string>> = {
 export function parseOptions(argv: string[]): Options {
   let flags: Flags;
   let logLevel: LogLevel;
+  let watchCache: boolean;
   try {
     flags = readFlags(argv, STRING_FLAGS, ['log-requests']);
     logLevel = flags.oneOf('log-level', LOG_LEVELS, 'info');
+    watchCache = flags.oneOf('watch-cache', ['true', 'false'], 'true') === 'true';
   } catch (error) {
     throw new OptionsError((error as Error).message);
   }
@@ -141,6 +146,7 @@ export function parseOptions(argv: string[]): Options {
     logRequests: values['log-requests'] === true,
     logLevel,
     watchBookmarkIntervalMs: bookmarkMs,
+    watchCache,
     authenticationConfigMap: { namespace: cmNamespace, name: cmName },
   };
 }

@@ -20,6 +20,7 @@ import { TokenReviewAuthenticator } from '../server/auth/tokenreview.ts';
 import { serverMetrics } from '../server/metrics.ts';
 import { openapiHandler } from '../server/openapi.ts';
 import { buildServer } from '../server/server.ts';
+import { WatchCache } from '../storage/cacher.ts';
 import { EtcdClient } from '../storage/etcd/client.ts';
 import { ResourceStore } from '../storage/store.ts';
 import type { Options } from './options.ts';
@@ -66,20 +67,28 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
   const kc = kubeConfig(o);
   const core = kc.makeApiClient(CoreV1Api);
   const checkNamespace = namespaceLifecycle(core);
-  const registries: AnyRegistry[] = STRATEGIES.map(
-    (s) =>
-      new Registry(
-        s,
-        new ResourceStore<TypedObject<unknown, unknown>>(
-          etcd,
-          o.etcdPrefix,
-          { group: s.definition.group, resource: s.definition.plural },
-          storageMetrics,
-        ),
-        checkNamespace,
-        { bookmarkIntervalMs: o.watchBookmarkIntervalMs },
-      ),
-  );
+  const caches: WatchCache<TypedObject<unknown, unknown>>[] = [];
+  const registries: AnyRegistry[] = STRATEGIES.map((s) => {
+    const store = new ResourceStore<TypedObject<unknown, unknown>>(
+      etcd,
+      o.etcdPrefix,
+      { group: s.definition.group, resource: s.definition.plural },
+      storageMetrics,
+    );
+    const cache = o.watchCache
+      ? new WatchCache(store, etcd, store.root, {
+          onError: (m) => log.warn(m),
+          metrics: storageMetrics,
+          resource: s.definition.plural,
+        })
+      : undefined;
+    if (cache) caches.push(cache);
+    return new Registry(s, cache ?? store, checkNamespace, {
+      bookmarkIntervalMs: o.watchBookmarkIntervalMs,
+    });
+  });
+  // Reads fall back to etcd until a cache has synced, so serving need not wait for them.
+  await Promise.all(caches.map((c) => c.start()));
   const tokens = new TokenReviewAuthenticator(kc.makeApiClient(AuthenticationV1Api), (m) => log.error(m));
   const authorizer = new SubjectAccessReviewAuthorizer(kc.makeApiClient(AuthorizationV1Api));
 
@@ -156,6 +165,7 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
       authSource.stop();
       built.closeWatches();
       await app?.close();
+      for (const cache of caches) cache.stop();
       etcd.close();
     },
   };

@@ -30,17 +30,18 @@ function encode(object: StoredObject): Buffer {
   return Buffer.from(JSON.stringify({ ...object, metadata }));
 }
 
-function decode<T extends StoredObject>(kv: KeyValue, revision = kv.modRevision): T {
+/** An object as stored in etcd, its resourceVersion the revision that wrote it (or `revision`). */
+export function decodeStored<T extends StoredObject>(kv: KeyValue, revision = kv.modRevision): T {
   const object = JSON.parse(kv.value.toString('utf8')) as T;
   object.metadata.resourceVersion = String(revision);
   return object;
 }
 
-function isCompacted(error: unknown): boolean {
+export function isCompacted(error: unknown): boolean {
   return (error as ServiceError)?.code === COMPACTED_CODE;
 }
 
-function storageError(error: unknown): StatusError {
+export function storageError(error: unknown): StatusError {
   if (error instanceof StatusError) return error;
   const e = error as ServiceError;
   return errors.unavailable(`storage is unavailable: ${e?.details ?? e?.message ?? String(error)}`);
@@ -58,6 +59,11 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     this.#root = `${prefix}${target.group}/${target.resource}/`;
     this.#target = target;
     this.#metrics = metrics;
+  }
+
+  /** Where this resource's keys live in etcd (`<prefix><group>/<resource>/`). */
+  get root(): string {
+    return this.#root;
   }
 
   /** Prefix of a namespace's objects, or of all of them. */
@@ -85,7 +91,7 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
       const res = await this.#etcd.range({ key: this.#key(namespace, name) });
       const kv = res.kvs[0];
       if (!kv) throw errors.notFound({ ...this.#target, name });
-      return decode<T>(kv);
+      return decodeStored<T>(kv);
     });
   }
 
@@ -115,7 +121,7 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
         const current = await this.#etcd.range({ key });
         const kv = current.kvs[0];
         if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decode<T>(kv);
+        const before = decodeStored<T>(kv);
         const after = await transform(structuredClone(before));
         const value = encode(after);
         if (value.equals(kv.value)) return before;
@@ -143,13 +149,13 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
         const current = await this.#etcd.range({ key });
         const kv = current.kvs[0];
         if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decode<T>(kv);
+        const before = decodeStored<T>(kv);
         check(before);
         const res = await this.#etcd.txn(
           [{ key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
           [{ delete: { key } }],
         );
-        if (res.succeeded) return decode<T>(kv, res.revision);
+        if (res.succeeded) return decodeStored<T>(kv, res.revision);
         if (attempt >= 16)
           throw errors.conflict({ ...this.#target, name }, 'too many concurrent updates, retry');
       }
@@ -187,7 +193,7 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
         throw errors.expired(`too old resource version: ${revision}`);
       }
       const snapshot = revision || res.revision;
-      const items = res.kvs.map((kv) => decode<T>(kv));
+      const items = res.kvs.map((kv) => decodeStored<T>(kv));
       const result: ListResult<T> = { items, resourceVersion: String(snapshot) };
       const last = res.kvs.at(-1);
       if (res.more && last) {
@@ -217,13 +223,13 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
       onEvents: (events) => {
         for (const e of events) {
           if (e.type === 'DELETE') {
-            if (e.prevKv) onEvent({ type: 'DELETED', object: decode<T>(e.prevKv, e.kv.modRevision) });
+            if (e.prevKv) onEvent({ type: 'DELETED', object: decodeStored<T>(e.prevKv, e.kv.modRevision) });
           } else {
             const created = e.kv.createRevision === e.kv.modRevision;
             onEvent({
               type: created ? 'ADDED' : 'MODIFIED',
-              object: decode<T>(e.kv),
-              ...(!created && e.prevKv ? { previous: decode<T>(e.prevKv) } : {}),
+              object: decodeStored<T>(e.kv),
+              ...(!created && e.prevKv ? { previous: decodeStored<T>(e.prevKv) } : {}),
             });
           }
         }

@@ -46,13 +46,35 @@ export function verifiedBy(
   if (now < new Date(cert.validFrom) || now > new Date(cert.validTo)) return false;
   const usages = cert.keyUsage;
   if (usages && usages.length > 0 && !usages.includes(CLIENT_AUTH_OID)) return false;
-  return cas.some((ca) => {
+  return cas.some((ca) => signedBy(cert, ca));
+}
+
+/**
+ * Signature checks remembered per CA and certificate: the aggregator presents the same
+ * front-proxy certificate on every request, and a public-key verification per request was
+ * the largest single cost of authentication. A renewed CA is a new object with an empty memo.
+ */
+const signatures = new WeakMap<X509Certificate, Map<string, boolean>>();
+const SIGNATURES_PER_CA = 1_024;
+
+function signedBy(cert: X509Certificate, ca: X509Certificate): boolean {
+  let known = signatures.get(ca);
+  if (!known) {
+    known = new Map();
+    signatures.set(ca, known);
+  }
+  const fingerprint = cert.fingerprint256;
+  let signed = known.get(fingerprint);
+  if (signed === undefined) {
     try {
-      return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+      signed = cert.checkIssued(ca) && cert.verify(ca.publicKey);
     } catch {
-      return false;
+      signed = false;
     }
-  });
+    if (known.size >= SIGNATURES_PER_CA) known.clear();
+    known.set(fingerprint, signed);
+  }
+  return signed;
 }
 
 type Headers = Record<string, string | string[] | undefined>;

@@ -1,7 +1,8 @@
 // Authorization of every request by kube-apiserver through SubjectAccessReview, so native
 // RBAC Roles decide who may do what with ProjectServices and ScalingPolicies. Allowed and
 // denied answers are cached briefly (10 s and 5 s, kube-apiserver's webhook defaults are
-// similar) so a burst of requests costs one review.
+// similar) so a burst of requests costs one review, and concurrent identical requests share
+// the review in flight.
 
 import type { AuthorizationV1Api, V1SubjectAccessReview } from '@kubernetes/client-node';
 import type { RequestInfo } from '../requestinfo.ts';
@@ -46,6 +47,8 @@ export function reviewSpec(user: UserInfo, info: RequestInfo): NonNullable<V1Sub
 export class SubjectAccessReviewAuthorizer implements Authorizer {
   readonly #api: AuthorizationV1Api;
   readonly #cache = new TtlCache<Decision>();
+  /** Reviews on their way: concurrent requests of one user and verb wait for the same answer. */
+  readonly #asking = new Map<string, Promise<Decision>>();
 
   constructor(api: AuthorizationV1Api) {
     this.#api = api;
@@ -68,6 +71,15 @@ export class SubjectAccessReviewAuthorizer implements Authorizer {
     const key = JSON.stringify(spec);
     const cached = this.#cache.get(key);
     if (cached) return cached;
+    let asking = this.#asking.get(key);
+    if (!asking) {
+      asking = this.#ask(key, spec).finally(() => this.#asking.delete(key));
+      this.#asking.set(key, asking);
+    }
+    return asking;
+  }
+
+  async #ask(key: string, spec: NonNullable<V1SubjectAccessReview['spec']>): Promise<Decision> {
     const review = await this.#api.createSubjectAccessReview({
       body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec },
     });

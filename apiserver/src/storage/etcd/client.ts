@@ -255,8 +255,17 @@ export class EtcdClient {
     await this.#call(this.#kv.Compact, { revision, physical: true });
   }
 
-  /** Watches every key under `prefix` from `startRevision` (inclusive) with previous values. */
-  watch(prefix: string, startRevision: number, handlers: WatchHandlers): Watch {
+  /**
+   * Watches every key under `prefix` from `startRevision` (inclusive) with previous values.
+   * With `progressNotify: false` etcd sends progress only when asked (requestProgress), so
+   * every progress notification answers a request.
+   */
+  watch(
+    prefix: string,
+    startRevision: number,
+    handlers: WatchHandlers,
+    options: { progressNotify?: boolean } = {},
+  ): Watch {
     const stream = this.#watch.Watch();
     let ended = false;
     const end = (reason: { compactRevision?: number; error?: Error }) => {
@@ -299,7 +308,7 @@ export class EtcdClient {
         key: Buffer.from(prefix),
         range_end: prefixEnd(prefix),
         start_revision: startRevision,
-        progress_notify: true,
+        progress_notify: options.progressNotify ?? true,
         prev_kv: true,
       },
     });

@@ -90,3 +90,25 @@ t.test('forged or misplaced certificates never authenticate', async (t) => {
 t.test('requestHeaderUser reads only configured headers', async (t) => {
   t.equal(requestHeaderUser({ 'x-other-user': 'bob' }, config), undefined);
 });
+
+t.test(
+  'a remembered signature check is per CA: the same certificate stays unknown to another CA',
+  async (t) => {
+    const proxy = await cert(dir, 'front-proxy-client');
+    const foreignConfig = parseAuthConfig({
+      'client-ca-file': await read(foreign, 'ca.crt'),
+      'requestheader-client-ca-file': await read(foreign, 'front-proxy-ca.crt'),
+      'requestheader-allowed-names': '["front-proxy-client"]',
+      'requestheader-username-headers': '["X-Remote-User"]',
+    });
+    for (let round = 0; round < 3; round++) {
+      t.equal(authenticateCertificate(proxy, headers, config).kind, 'user', `round ${round}: own CA`);
+      t.not(authenticateCertificate(proxy, headers, foreignConfig).kind, 'user', `round ${round}: other CA`);
+      t.not(
+        authenticateCertificate(await cert(foreign, 'front-proxy-client'), headers, config).kind,
+        'user',
+        `round ${round}: the other CA's certificate of the same name`,
+      );
+    }
+  },
+);

@@ -58,3 +58,28 @@ t.test('a resource-wide allow covers every name; a denial is asked again by name
   t.equal((await byName.authorize(alice, requestInfo('GET', `${path}/other`))).allowed, false);
   t.equal(named.asked.length, 3, 'the wide denial and each named answer are cached');
 });
+
+t.test('concurrent identical requests share one review in flight; a failed review is not kept', async (t) => {
+  const api = fakeApi(() => true);
+  const authorizer = new SubjectAccessReviewAuthorizer(api.api);
+  const answers = await Promise.all(
+    Array.from({ length: 16 }, () => authorizer.authorize(alice, requestInfo('GET', path))),
+  );
+  t.same(
+    answers.map((a) => a.allowed),
+    Array(16).fill(true),
+  );
+  t.equal(api.asked.length, 1, 'sixteen requests, one review');
+
+  let fail = true;
+  const flaky = {
+    createSubjectAccessReview: async ({ body }: { body: V1SubjectAccessReview }) => {
+      if (fail) throw new Error('kube-apiserver is unavailable');
+      return { ...body, status: { allowed: true, reason: 'test' } };
+    },
+  } as unknown as AuthorizationV1Api;
+  const retrying = new SubjectAccessReviewAuthorizer(flaky);
+  await t.rejects(retrying.authorize(alice, requestInfo('GET', path)), /unavailable/);
+  fail = false;
+  t.equal((await retrying.authorize(alice, requestInfo('GET', path))).allowed, true, 'asked again');
+});
