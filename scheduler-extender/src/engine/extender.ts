@@ -72,6 +72,10 @@ export class Extender {
       m.nodesFiltered.inc({ result: 'passed' }, outcome.passed.length);
       m.nodesFiltered.inc({ result: 'failed' }, outcome.failed.size);
       m.nodesFiltered.inc({ result: 'unresolvable' }, outcome.unresolvable.size);
+      if (this.equivalence !== undefined && outcome.counts.size > 0) {
+        m.equivalenceNodes.inc({ result: 'hit' }, outcome.remembered);
+        m.equivalenceNodes.inc({ result: 'miss' }, args.nodeNames.length - outcome.remembered);
+      }
     }
     return outcome;
   }

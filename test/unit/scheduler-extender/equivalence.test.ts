@@ -10,6 +10,7 @@ import { EquivalenceCache, PASSED, shapeKey } from '../../../scheduler-extender/
 import { NodeCache } from '../../../scheduler-extender/src/cache/node-cache.ts';
 import type { Mode } from '../../../scheduler-extender/src/engine/evaluate.ts';
 import { Extender } from '../../../scheduler-extender/src/engine/extender.ts';
+import { createMetrics } from '../../../scheduler-extender/src/ops/metrics.ts';
 import { demand, disk, node, pod, topology, vfs } from './builders.ts';
 
 const zones = (vfsPerZone: number, cpu = 32) => [
@@ -179,4 +180,17 @@ t.test('with and without the cache, random cluster changes get the same answers'
   }
   t.ok(pods > 200, `${pods} pods filtered`);
   t.ok(remembered > 0, `${remembered} node verdicts came from the cache`);
+});
+
+t.test('hits and misses are exported as a metric', async (t) => {
+  const cache = new NodeCache({ reservationTtlMs: 30_000, now: () => 0 });
+  cache.upsertNode(node('none', { vfs: 0, diskGi: 1000 }));
+  cache.upsertNode(node('many', { vfs: 16, diskGi: 1000 }));
+  const metrics = createMetrics();
+  const extender = new Extender(cache, { mode: 'short-circuit', maxCoreServices: 2 }, metrics);
+  for (const name of ['a', 'b'])
+    extender.filter({ pod: pod(name, vfs(4)), nodeNames: ['none', 'many'], nodes: undefined });
+  const text = await metrics.registry.metrics();
+  t.match(text, /kubehpc_extender_equivalence_nodes_total\{result="hit"\} 1\n/, "b's 'none' was remembered");
+  t.match(text, /kubehpc_extender_equivalence_nodes_total\{result="miss"\} 3\n/, 'a: 2, b: many (held)');
 });
