@@ -62,11 +62,18 @@ async function deploy(
   while (ready.size < names.length) {
     if (performance.now() - start > TIMEOUT_MS)
       throw new Error(`only ${ready.size}/${names.length} Ready after ${TIMEOUT_MS} ms`);
-    const [list, deployments] = (await Promise.all([
-      must('GET', psPath(ns)),
-      must('GET', `/apis/apps/v1/namespaces/${ns}/deployments`),
-    ])) as [{ items?: PS[] }, { items?: Deployment[] }];
+    // A poll the loaded API answers with 503 is skipped, not fatal: the next one sees the same.
+    const [psList, deploymentList] = await Promise.all([
+      call('GET', psPath(ns)),
+      call('GET', `/apis/apps/v1/namespaces/${ns}/deployments`),
+    ]);
     const now = performance.now();
+    if (psList.status !== 200 || deploymentList.status !== 200) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      continue;
+    }
+    const list = psList.json as { items?: PS[] };
+    const deployments = deploymentList.json as { items?: Deployment[] };
     for (const d of deployments.items ?? []) {
       if (!handoffs.created.has(d.metadata.name)) handoffs.created.set(d.metadata.name, now - start);
       if (!handoffs.ready.has(d.metadata.name) && (d.status?.readyReplicas ?? 0) >= replicas)
