@@ -3,7 +3,11 @@
 // it from what really runs) for 1 ProjectService of 3 replicas, and for 100 ProjectServices of
 // 1 replica each created at once; plus reconcile throughput from the controller's /metrics
 // (reconciles/s and mean reconcile duration during the burst) and services made Ready per
-// second. Runs in a namespace of its own, deleted afterwards. Needs `npm run up`.
+// second. Each service's time is split where the work changes hands: create → its
+// Deployment exists (our controller), → the Deployment reports its replica ready
+// (kube-controller-manager's Deployment and ReplicaSet controllers, kube-scheduler, kwok),
+// → the ProjectService says Running (our controller's status). Runs in a namespace of its
+// own, deleted afterwards. Needs `npm run up`.
 // The paper's platform took 67 s per deploy on average.
 
 import { randomBytes } from 'node:crypto';
@@ -34,20 +38,47 @@ interface PS {
   status?: { phase?: string; readyReplicas?: number };
 }
 
+interface Deployment {
+  metadata: { name: string };
+  status?: { readyReplicas?: number };
+}
+
+/** When each service's Deployment was first seen, and first seen with all replicas ready. */
+interface Handoffs {
+  created: Map<string, number>;
+  ready: Map<string, number>;
+}
+
 /** Creates the services at once and returns each one's create-to-Ready time in ms. */
 async function deploy(
   ns: string,
   names: string[],
   replicas: number,
-): Promise<{ perService: number[]; allMs: number }> {
+): Promise<{ perService: number[]; allMs: number; handoffs: Handoffs; ready: Map<string, number> }> {
   const ready = new Map<string, number>();
+  const handoffs: Handoffs = { created: new Map(), ready: new Map() };
   const start = performance.now();
   await Promise.all(names.map((n) => must('POST', psPath(ns), projectService(ns, n, replicas))));
   while (ready.size < names.length) {
     if (performance.now() - start > TIMEOUT_MS)
       throw new Error(`only ${ready.size}/${names.length} Ready after ${TIMEOUT_MS} ms`);
-    const list = (await must('GET', psPath(ns))) as { items?: PS[] };
+    // A poll the loaded API answers with 503 is skipped, not fatal: the next one sees the same.
+    const [psList, deploymentList] = await Promise.all([
+      call('GET', psPath(ns)),
+      call('GET', `/apis/apps/v1/namespaces/${ns}/deployments`),
+    ]);
     const now = performance.now();
+    if (psList.status !== 200 || deploymentList.status !== 200) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      continue;
+    }
+    const list = psList.json as { items?: PS[] };
+    const deployments = deploymentList.json as { items?: Deployment[] };
+    for (const d of deployments.items ?? []) {
+      if (!handoffs.created.has(d.metadata.name)) handoffs.created.set(d.metadata.name, now - start);
+      if (!handoffs.ready.has(d.metadata.name) && (d.status?.readyReplicas ?? 0) >= replicas)
+        handoffs.ready.set(d.metadata.name, now - start);
+    }
     for (const ps of list.items ?? []) {
       if (ready.has(ps.metadata.name)) continue;
       if (ps.status?.phase === 'Running' && ps.status.readyReplicas === ps.spec.replicas)
@@ -56,7 +87,35 @@ async function deploy(
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const perService = [...ready.values()];
-  return { perService, allMs: Math.max(...perService) };
+  return { perService, allMs: Math.max(...perService), handoffs, ready };
+}
+
+/** Mean and max of each hand-off's share of the services' create-to-Ready times, in ms. */
+function shares(names: string[], h: Handoffs, psReady: Map<string, number>) {
+  const parts = {
+    controllerCreate: [] as number[],
+    kubernetes: [] as number[],
+    controllerStatus: [] as number[],
+  };
+  for (const n of names) {
+    const created = h.created.get(n);
+    const deployed = h.ready.get(n);
+    const done = psReady.get(n);
+    if (created === undefined || deployed === undefined || done === undefined) continue;
+    parts.controllerCreate.push(created);
+    parts.kubernetes.push(Math.max(0, deployed - created));
+    parts.controllerStatus.push(Math.max(0, done - deployed));
+  }
+  const stat = (xs: number[]) =>
+    xs.length === 0
+      ? undefined
+      : { mean: round(xs.reduce((a, b) => a + b, 0) / xs.length), max: round(Math.max(...xs)) };
+  return {
+    createToDeploymentMs: stat(parts.controllerCreate),
+    deploymentToReadyMs: stat(parts.kubernetes),
+    deploymentReadyToServiceRunningMs: stat(parts.controllerStatus),
+    lastDeploymentCreatedMs: round(Math.max(...parts.controllerCreate)),
+  };
 }
 
 interface Metrics {
@@ -120,6 +179,10 @@ try {
       },
       servicesReadyPerSecond: Number((MANY / (many.allMs / 1000)).toFixed(1)),
       reconciles,
+      reconcilesPerService: reconciles === undefined ? undefined : Number((reconciles / MANY).toFixed(1)),
+      // Where the time went: our controller (create → Deployment, Deployment ready → status),
+      // and kube-controller-manager + kube-scheduler + kwok in between.
+      shares: shares(names, many.handoffs, many.ready),
       reconcilesPerSecond:
         reconciles === undefined ? undefined : Number((reconciles / (many.allMs / 1000)).toFixed(1)),
       reconcileMeanMs: reconcileMeanMs === undefined ? undefined : Number(reconcileMeanMs.toFixed(1)),
@@ -130,8 +193,9 @@ try {
     `${MANY} ProjectServices x 1 replica at once: all Ready ${round(many.allMs)} ms; per service p50 ${round(s.p50)} p90 ${round(s.p90)} max ${round(s.max)} ms; ${results.burst.servicesReadyPerSecond} services Ready/s`,
   );
   console.log(
-    `controller: ${reconciles ?? '?'} reconciles (${results.burst.reconcilesPerSecond ?? '?'}/s over the burst), mean reconcile ${results.burst.reconcileMeanMs ?? '?'} ms`,
+    `controller: ${reconciles ?? '?'} reconciles (${results.burst.reconcilesPerService ?? '?'} per service, ${results.burst.reconcilesPerSecond ?? '?'}/s over the burst), mean reconcile ${results.burst.reconcileMeanMs ?? '?'} ms`,
   );
+  console.log(`where the time went (ms): ${JSON.stringify(results.burst.shares)}`);
   writeReport('projectservice', results);
 } finally {
   await call('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);

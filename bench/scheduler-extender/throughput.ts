@@ -3,7 +3,7 @@
 // fixture's nodes plus synthetic ones, then the same number of pods twice — once asking
 // only for CPU and memory (the extender is never called: no managed resource), once also
 // asking for a VF, local disk and a single NUMA node (filter and prioritize on every
-// scheduling cycle). The pods are queued while kube-scheduler is stopped; pods/s is its own
+// scheduling cycle), and once as a realistic mix where every fifth pod asks for them. The pods are queued while kube-scheduler is stopped; pods/s is its own
 // count of successful scheduling cycles, from the first to the last.
 
 import { readFileSync } from 'node:fs';
@@ -34,7 +34,11 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<unknown>): Prom
 
 export async function schedulerThroughput(options: { nodes: number; pods: number }) {
   const dir = await mkdtemp(join(tmpdir(), 'kubehpc-bench-extender-'));
-  const l = layout({ ...process.env, KUBEHPC_LOCAL_DIR: dir, KUBEHPC_PORT_BASE: '34310' });
+  const l = layout({
+    ...process.env,
+    KUBEHPC_LOCAL_DIR: dir,
+    KUBEHPC_PORT_BASE: process.env.KUBEHPC_BENCH_EXTENDER_PORT_BASE ?? '34310',
+  });
   const log = (line: string) => console.log(`  ${line}`);
   try {
     const platform = await up(l, () => undefined);
@@ -70,18 +74,19 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
     if (!scheduler) throw new Error('no kube-scheduler in the platform components');
     const extenderMetrics = `http://127.0.0.1:${l.ports.schedulerExtender}/metrics`;
     const schedulerMetrics = `https://127.0.0.1:${l.ports.scheduler}/metrics`;
-    const run = async (variant: 'without-extender' | 'with-extender') => {
+    const run = async (variant: 'without-extender' | 'with-extender' | 'realistic-mix') => {
       const ns = `bench-${variant}`;
       await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      // 20 % of a realistic mix needs the hardware the extender checks.
+      const hardware = (i: number) =>
+        variant === 'with-extender' || (variant === 'realistic-mix' && i % 5 === 0);
       const pods = Array.from({ length: options.pods }, (_, i) => ({
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: {
           name: `p-${i}`,
           namespace: ns,
-          ...(variant === 'with-extender'
-            ? { annotations: { [NUMA_POLICY_ANNOTATION]: NUMA_POLICY_SINGLE_NODE } }
-            : {}),
+          ...(hardware(i) ? { annotations: { [NUMA_POLICY_ANNOTATION]: NUMA_POLICY_SINGLE_NODE } } : {}),
         },
         spec: {
           containers: [
@@ -93,9 +98,7 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
                 limits: {
                   cpu: '100m',
                   memory: '128Mi',
-                  ...(variant === 'with-extender'
-                    ? { [SRIOV_VF_RESOURCE]: '1', [LOCAL_DISK_RESOURCE]: '1Gi' }
-                    : {}),
+                  ...(hardware(i) ? { [SRIOV_VF_RESOURCE]: '1', [LOCAL_DISK_RESOURCE]: '1Gi' } : {}),
                 },
               },
             },
@@ -139,13 +142,12 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
     };
     const without = await run('without-extender');
     const withExtender = await run('with-extender');
+    const mix = await run('realistic-mix');
+    const ratio = (r: typeof without) => Number((r.podsPerSecond / without.podsPerSecond).toFixed(2));
     return [
       { ...without, nodes: options.nodes },
-      {
-        ...withExtender,
-        nodes: options.nodes,
-        ratioToWithout: Number((withExtender.podsPerSecond / without.podsPerSecond).toFixed(2)),
-      },
+      { ...withExtender, nodes: options.nodes, ratioToWithout: ratio(withExtender) },
+      { ...mix, nodes: options.nodes, ratioToWithout: ratio(mix) },
     ];
   } finally {
     await down(l, () => undefined);

@@ -1,6 +1,8 @@
 // What a failed Kubernetes API call means for a controller: its HTTP code and metav1.Status
 // reason, and whether retrying can cure it. Pure.
 
+import { ApiError } from '../../../common/kube/client.ts';
+
 export interface ApiFailure {
   code: number;
   reason: string;
@@ -9,8 +11,16 @@ export interface ApiFailure {
   causes: string[];
 }
 
-/** The code, reason and message of an error thrown by @kubernetes/client-node. */
+/** The code, reason and message of an error thrown by @kubernetes/client-node or common/kube. */
 export function apiFailure(error: unknown): ApiFailure {
+  if (error instanceof ApiError) {
+    return {
+      code: error.code,
+      reason: error.reason || `HTTP${error.code}`,
+      message: error.message,
+      causes: error.causes.map((c) => c.reason ?? '').filter((c) => c !== ''),
+    };
+  }
   const e = error as { code?: unknown; body?: unknown; message?: unknown };
   const code = typeof e.code === 'number' ? e.code : 0;
   let status: { reason?: string; message?: string; details?: { causes?: Array<{ reason?: string }> } } = {};

@@ -5,13 +5,15 @@
 // runs are the list below, as registry/served.ts lists the kinds the API server serves.
 // Run: node apiserver/src/controllers/main.ts --kubeconfig=<file> --metrics-port=<n>
 
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector } from '../../../common/controller/leader.ts';
 import { type ControllerMetrics, createMetrics } from '../../../common/controller/metrics.ts';
 import type { Controller } from '../../../common/controller/runtime.ts';
 import { parseFlags, usageError } from '../../../common/flags.ts';
-import { loadClientNodeConfig } from '../../../common/kube/clientnode.ts';
+import { type KubeClient, kubeClient } from '../../../common/kube/client.ts';
+import { clientNodeConfig } from '../../../common/kube/clientnode.ts';
+import { loadRestConfig, type RestConfig } from '../../../common/kube/kubeconfig.ts';
 import { createLogger, LOG_LEVELS, type Logger } from '../../../common/log.ts';
 import { SYSTEM_NAMESPACE } from '../../../common/names.ts';
 import { serveOps } from '../../../common/ops.ts';
@@ -23,13 +25,20 @@ import { createScalingMetrics } from './scaling/metrics.ts';
 import { httpPrometheus } from './scaling/sources/prometheus.ts';
 
 const PROGRAM = 'kubehpc-controllers';
+/** A child request that has not answered by then is retried by the work queue. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Reconciles wait on the API far more than they compute: several per core keep a burst
+ * moving (a hundred services at once) without the queue holding them back.
+ */
+const DEFAULT_WORKERS = Math.max(4, 8 * availableParallelism());
 const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
   --kubeconfig=<file>          kubeconfig (default: $KUBECONFIG / ~/.kube/config, then in-cluster, as kubectl)
   --bind-address=<addr>        address of /livez, /readyz, /healthz and /metrics (default 0.0.0.0)
   --metrics-port=<n>           port of /livez, /readyz, /healthz and /metrics (default 10263)
   --leader-elect=true|false    run only while holding the Lease (default true)
   --lease-namespace=<ns>       namespace of the Lease kubehpc-controllers (default ${SYSTEM_NAMESPACE})
-  --workers=<n>                concurrent reconciles per controller (default 4)
+  --workers=<n>                concurrent reconciles per controller (default 8 per CPU, at least 4: ${DEFAULT_WORKERS} here)
   --log-level=<level>          ${LOG_LEVELS.join(', ')} (default info)
   --prometheus-url=<url>       Prometheus HTTP API of ScalingPolicy queries without their own address
   --scaling-period=<seconds>   how often every ScalingPolicy is evaluated (default 15)`;
@@ -41,6 +50,8 @@ const RETRY_PERIOD_MS = 5000;
 /** What every controller is built from. */
 export interface ControllerDeps {
   kc: KubeConfig;
+  /** Plain-JSON client (common/kube) on the same kubeconfig, for what must not pass client-node's serializer. */
+  kube: KubeClient;
   workers: number;
   metrics: ControllerMetrics;
   log: Logger;
@@ -75,23 +86,27 @@ const str = flags.string;
 const log = createLogger({ component: PROGRAM, level: flags.oneOf('log-level', LOG_LEVELS, 'info') });
 const leaderElect = flags.oneOf('leader-elect', ['true', 'false'], 'true');
 const port = flags.integer('metrics-port', 10263, 1);
-const workers = flags.integer('workers', 4, 1);
+const workers = flags.integer('workers', DEFAULT_WORKERS, 1);
 const scalingPeriodMs = flags.integer('scaling-period', 15, 1) * 1000;
 const identity = `${hostname()}_${process.pid}`;
 
-// kubectl's rules (common/kube), handed to client-node for the informers and the Lease.
-const kc = (() => {
+// kubectl's rules (common/kube): our plain-JSON client for the children, and the same
+// configuration handed to client-node for the informers and the Lease.
+const rest: RestConfig = (() => {
   try {
-    return loadClientNodeConfig({ kubeconfig: str('kubeconfig') });
+    return loadRestConfig({ kubeconfig: str('kubeconfig') });
   } catch (error) {
     return usageError(PROGRAM, USAGE, (error as Error).message);
   }
 })();
+const kc = clientNodeConfig(rest);
+const kube = await kubeClient(rest, REQUEST_TIMEOUT_MS);
 
 const metrics = createMetrics();
 const scalingMetrics = createScalingMetrics(metrics.registry);
 const deps: ControllerDeps = {
   kc,
+  kube,
   workers,
   metrics,
   log,

@@ -10,6 +10,10 @@
 // NUMA-zone CPU, memory and VFs of single-NUMA pods until the node's NodeResourceTopology
 // zones change (an exporter lowers `available`). With no publisher (kwok), they count for
 // the pod's lifetime. Must not do I/O.
+//
+// Every change to what a pod sees of a node (the node, its topology, its pods, the holds on
+// it) moves the node to a new generation: the equivalence cache (equivalence.ts) trusts a
+// remembered verdict only at the generation it was computed at.
 
 import { isIndifferent, type PodDemand, type PodLike, podDemand } from '../../../common/nodes/demand.ts';
 import type { Amount, NodeView, Published, ZoneView } from '../../../common/nodes/node-view.ts';
@@ -72,14 +76,21 @@ export class NodeCache {
   /** Views net of placed pods (not of holds), computed on first use after a change. */
   readonly #views = new Map<string, NodeView>();
   readonly #events: CacheEvents;
+  readonly #generations = new Map<string, number>();
+  #clock = 0;
 
   constructor(options: { reservationTtlMs: number; now?: () => number; events?: CacheEvents }) {
-    this.reservations = new Reservations(options.reservationTtlMs, options.now);
+    this.reservations = new Reservations(options.reservationTtlMs, options.now, (node) => this.#bump(node));
     this.#events = options.events ?? NO_EVENTS;
   }
 
   get nodeCount(): number {
     return this.#nodes.size;
+  }
+
+  /** The node's generation: it changes whenever anything a pod sees of the node does. */
+  generation(name: string): number {
+    return this.#generations.get(name) ?? 0;
   }
 
   upsertNode(node: Parameters<typeof nodeCapacity>[0]): void {
@@ -89,7 +100,7 @@ export class NodeCache {
     if (before && before.vfs === next.vfs && JSON.stringify(before.disk) === JSON.stringify(next.disk))
       return;
     this.#nodes.set(next.name, next);
-    this.#views.delete(next.name);
+    this.#changed(next.name);
     if (before && JSON.stringify(before.disk) !== JSON.stringify(next.disk)) {
       // The publisher has spoken since these pods were placed: its number includes them.
       this.#forEachPlaced(next.name, (p, u) => {
@@ -102,7 +113,8 @@ export class NodeCache {
 
   deleteNode(name: string): void {
     this.#nodes.delete(name);
-    this.#views.delete(name);
+    this.#changed(name);
+    this.#generations.delete(name);
   }
 
   upsertTopology(nrt: { metadata?: { name?: string } } & Record<string, unknown>): void {
@@ -113,7 +125,7 @@ export class NodeCache {
     const before = this.#topologies.get(name);
     if (before?.fingerprint === fingerprint) return;
     this.#topologies.set(name, { zones, fingerprint });
-    this.#views.delete(name);
+    this.#changed(name);
     if (before) {
       this.#forEachPlaced(name, (p, u) => {
         if (!p.countsZone || p.zone === undefined) return;
@@ -125,7 +137,7 @@ export class NodeCache {
 
   deleteTopology(name: string): void {
     this.#topologies.delete(name);
-    this.#views.delete(name);
+    this.#changed(name);
   }
 
   /** A pod add/update from the informer (bound, non-terminal pods matter). */
@@ -257,8 +269,18 @@ export class NodeCache {
     return bestZone(demand, v.zones.value)?.zone.name;
   }
 
-  #usageOf(node: string): Usage {
+  /** The node's view must be computed again, and its generation moves. */
+  #changed(node: string): void {
     this.#views.delete(node);
+    this.#bump(node);
+  }
+
+  #bump(node: string): void {
+    this.#generations.set(node, ++this.#clock);
+  }
+
+  #usageOf(node: string): Usage {
+    this.#changed(node);
     let u = this.#usage.get(node);
     if (!u) {
       u = { disk: 0, vfs: 0, zones: new Map(), core: new Map(), pods: new Set() };
@@ -270,7 +292,7 @@ export class NodeCache {
   #forEachPlaced(node: string, fn: (p: Placed, u: Usage) => void): void {
     const u = this.#usage.get(node);
     if (!u) return;
-    this.#views.delete(node);
+    this.#changed(node);
     for (const p of u.pods) fn(p, u);
   }
 }

@@ -37,10 +37,13 @@ export class Reservations {
   readonly #byNode = new Map<string, HeldTotals>();
   readonly #ttlMs: number;
   readonly #now: () => number;
+  readonly #onNodeChange: (node: string) => void;
 
-  constructor(ttlMs: number, now: () => number = Date.now) {
+  /** `onNodeChange` hears of every node whose held totals change. */
+  constructor(ttlMs: number, now: () => number = Date.now, onNodeChange: (node: string) => void = () => {}) {
     this.#ttlMs = ttlMs;
     this.#now = now;
+    this.#onNodeChange = onNodeChange;
   }
 
   /** Holds these needs on these nodes for the pod, replacing what it held before. */
@@ -102,6 +105,7 @@ export class Reservations {
       t.zones.set(hold.zone.name, z);
     }
     if (sign < 0 && isEmpty(t)) this.#byNode.delete(node);
+    this.#onNodeChange(node);
   }
 }
 

@@ -1,10 +1,12 @@
 // Filtering a pod against many nodes: each node through the applicable predicates, either
 // stopping at the first failure (short-circuit, the default) or evaluating them all
 // (exhaustive, for diagnosis). Pure over the lookup it is given; it counts what it did so
-// the caller can export metrics and learn selectivity.
+// the caller can export metrics and learn selectivity. With a memo (the equivalence cache),
+// a node whose verdict for this pod's shape is remembered is not evaluated again.
 
 import type { PodDemand } from '../../../common/nodes/demand.ts';
 import type { NodeView } from '../../../common/nodes/node-view.ts';
+import { type NodeVerdict, PASSED } from '../cache/equivalence.ts';
 import type { Predicate } from '../predicates/predicate.ts';
 import type { PredicateCounts } from './order.ts';
 
@@ -19,9 +21,17 @@ export interface FilterOutcome {
   unresolvable: Map<string, string>;
   /** Per predicate: evaluations and failures in this call. */
   counts: Map<string, PredicateCounts>;
+  /** Nodes answered from the memo, without evaluating a predicate. */
+  remembered: number;
 }
 
 export type NodeLookup = (name: string) => NodeView | undefined;
+
+/** Remembered verdicts of the pod's shape, per node; get answers only while still valid. */
+export interface VerdictMemo {
+  get(name: string): NodeVerdict | undefined;
+  set(name: string, verdict: NodeVerdict): void;
+}
 
 export function filterNodes(
   d: PodDemand,
@@ -29,12 +39,14 @@ export function filterNodes(
   lookup: NodeLookup,
   predicates: readonly Predicate[],
   mode: Mode,
+  memo?: VerdictMemo,
 ): FilterOutcome {
   const outcome: FilterOutcome = {
     passed: [],
     failed: new Map(),
     unresolvable: new Map(),
     counts: new Map(),
+    remembered: 0,
   };
   if (d.problems.length > 0) {
     const reason = `pod hints are invalid: ${d.problems.join('; ')}`;
@@ -53,6 +65,13 @@ export function filterNodes(
   });
   const exhaustive = mode === 'exhaustive';
   for (const name of names) {
+    const known = memo?.get(name);
+    if (known !== undefined) {
+      outcome.remembered++;
+      if (known.reason === undefined) outcome.passed.push(name);
+      else (known.resolvable ? outcome.failed : outcome.unresolvable).set(name, known.reason);
+      continue;
+    }
     const node = lookup(name);
     if (node === undefined) {
       outcome.failed.set(name, `node ${name} is not in the extender's cache yet`);
@@ -72,11 +91,14 @@ export function filterNodes(
       resolvable &&= verdict.resolvable;
       if (!exhaustive) break;
     }
-    if (reasons === undefined) outcome.passed.push(name);
-    else {
+    if (reasons === undefined) {
+      outcome.passed.push(name);
+      memo?.set(name, PASSED);
+    } else {
       // One reason is passed on as is: the same string for every node failing the same way.
       const reason = reasons.length === 1 ? (reasons[0] as string) : reasons.join('; ');
       (resolvable ? outcome.failed : outcome.unresolvable).set(name, reason);
+      memo?.set(name, { reason, resolvable });
     }
   }
   return outcome;

@@ -1,8 +1,10 @@
 // The extender's two verbs over the node cache: filter (predicates in learned order,
-// short-circuit or exhaustive, then reservations on the nodes that passed) and prioritize
-// (combined scores). Synchronous and free of HTTP; metrics are recorded here once per call.
+// short-circuit or exhaustive, remembered per pod shape and node generation in the
+// equivalence cache, then reservations on the nodes that passed) and prioritize (combined
+// scores). Synchronous and free of HTTP; metrics are recorded here once per call.
 
-import { isIndifferent, podDemand } from '../../../common/nodes/demand.ts';
+import { isIndifferent, type PodDemand, podDemand } from '../../../common/nodes/demand.ts';
+import { EquivalenceCache, shapeKey } from '../cache/equivalence.ts';
 import type { NodeCache } from '../cache/node-cache.ts';
 import type { ExtenderMetrics } from '../ops/metrics.ts';
 import { PREDICATES } from '../predicates/index.ts';
@@ -10,13 +12,15 @@ import type { Predicate } from '../predicates/predicate.ts';
 import { combinedScore } from '../scores/index.ts';
 import type { ScoreContext } from '../scores/score.ts';
 import type { ParsedArgs } from '../wire/args.ts';
-import { type FilterOutcome, filterNodes, type Mode } from './evaluate.ts';
+import { type FilterOutcome, filterNodes, type Mode, type VerdictMemo } from './evaluate.ts';
 import { orderPredicates, type PredicateCounts } from './order.ts';
 
 export interface ExtenderOptions {
   mode: Mode;
   maxCoreServices: number;
   predicates?: readonly Predicate[];
+  /** Pod shapes whose verdicts are remembered (0: no equivalence cache). Default 64. */
+  equivalenceShapes?: number;
 }
 
 export class Extender {
@@ -25,12 +29,15 @@ export class Extender {
   readonly #metrics: ExtenderMetrics | undefined;
   readonly #predicates: readonly Predicate[];
   readonly #seen = new Map<string, PredicateCounts>();
+  readonly equivalence: EquivalenceCache | undefined;
 
   constructor(cache: NodeCache, options: ExtenderOptions, metrics?: ExtenderMetrics) {
     this.cache = cache;
     this.#options = options;
     this.#metrics = metrics;
     this.#predicates = options.predicates ?? PREDICATES;
+    const shapes = options.equivalenceShapes ?? 64;
+    this.equivalence = shapes > 0 ? new EquivalenceCache(shapes) : undefined;
   }
 
   /** The predicate order the next filter call will use. */
@@ -42,12 +49,14 @@ export class Extender {
     this.cache.expireReservations();
     const demand = podDemand(args.pod);
     const uid = demand.uid;
+    const order = this.order();
     const outcome = filterNodes(
       demand,
       args.nodeNames,
       (name) => this.cache.view(name, uid),
-      this.order(),
+      order,
       mode,
+      this.#memo(demand, mode, order),
     );
     for (const [name, c] of outcome.counts) {
       const total = this.#seen.get(name) ?? { evaluations: 0, failures: 0 };
@@ -63,8 +72,29 @@ export class Extender {
       m.nodesFiltered.inc({ result: 'passed' }, outcome.passed.length);
       m.nodesFiltered.inc({ result: 'failed' }, outcome.failed.size);
       m.nodesFiltered.inc({ result: 'unresolvable' }, outcome.unresolvable.size);
+      if (this.equivalence !== undefined && outcome.counts.size > 0) {
+        m.equivalenceNodes.inc({ result: 'hit' }, outcome.remembered);
+        m.equivalenceNodes.inc({ result: 'miss' }, args.nodeNames.length - outcome.remembered);
+      }
     }
     return outcome;
+  }
+
+  /**
+   * The equivalence cache for this pod's shape. A node the pod itself holds capacity on is
+   * seen net of that hold, unlike by any other pod: its verdict is neither used nor kept.
+   */
+  #memo(demand: PodDemand, mode: Mode, order: readonly Predicate[]): VerdictMemo | undefined {
+    if (this.equivalence === undefined || demand.problems.length > 0) return undefined;
+    const verdicts = this.equivalence.shape(shapeKey(demand, mode, order));
+    const { cache } = this;
+    const own = (name: string) => cache.reservations.own(demand.uid, name) !== undefined;
+    return {
+      get: (name) => (own(name) ? undefined : verdicts.get(name, cache.generation(name))),
+      set: (name, verdict) => {
+        if (!own(name)) verdicts.set(name, cache.generation(name), verdict);
+      },
+    };
   }
 
   prioritize(args: ParsedArgs): Map<string, number> {

@@ -1,5 +1,6 @@
 // Prometheus metrics of the extender (prom-client, its own registry): per-predicate
-// evaluations and failures, filter and prioritize latency, reservations, cache size.
+// evaluations and failures, filter and prioritize latency, reservations, cache size,
+// equivalence-cache hits.
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -16,6 +17,7 @@ export interface ExtenderMetrics {
   reservationsActive: Gauge;
   reservations: Counter<'outcome'>;
   cacheNodes: Gauge;
+  equivalenceNodes: Counter<'result'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): ExtenderMetrics {
@@ -69,6 +71,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Exten
     cacheNodes: new Gauge({
       name: 'kubehpc_extender_cache_nodes',
       help: 'Nodes in the extender cache.',
+      registers,
+    }),
+    equivalenceNodes: new Counter({
+      name: 'kubehpc_extender_equivalence_nodes_total',
+      help: 'Filtered nodes answered from the equivalence cache (hit) or evaluated (miss).',
+      labelNames: ['result'],
       registers,
     }),
   };

@@ -2,15 +2,17 @@
 // aggregation layer) and on the children and pods the controller manages, a work queue keyed
 // namespace/name, and the reconcile that ties the pure core together:
 //   render → for each child: drift against the live object → server-side apply (force, under
-//   FIELD_MANAGER) on a new generation or a drift; delete an owned child render no longer
+//   FIELD_MANAGER) on a drift, or on a new generation unless this very render was applied
+//   already (applied.ts); delete an owned child render no longer
 //   wants; delete and recreate on Replace; a NotOwned one (a name someone else took) stops
 //   every write and is reported as NameConflict → computeStatus → write the status
 //   subresource only when it changed.
-// Events say what was created, updated, repaired or refused. Decisions live in render.ts,
+// Children are applied, read and listed as plain JSON through common/kube's client, not
+// client-node's ObjectSerializer, which assigns keys and so loses a config file named
+// `__proto__`. Events say what was created, updated, repaired or refused. Decisions live in render.ts,
 // drift.ts and status.ts; nothing here decides what a child should look like.
 
 import {
-  AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
@@ -27,10 +29,12 @@ import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types
 import type { ControllerMetrics } from '../../../../common/controller/metrics.ts';
 import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
 import type { Informer } from '../../../../common/informer.ts';
+import type { KubeClient } from '../../../../common/kube/client.ts';
 import type { Logger } from '../../../../common/log.ts';
 import { API_VERSION, APPS_GROUP, RESTARTED_AT_ANNOTATION, SERVICE_LABEL } from '../../../../common/names.ts';
 import { apiFailure, isNamespaceTerminating, isPermanent } from '../errors.ts';
 import type { EventInput, EventRecorder } from '../events.ts';
+import { AppliedMemory, appliedText, needsApply } from './applied.ts';
 import { type Drift, drift, driftEvent, type KubeObject } from './drift.ts';
 import { childNames, FIELD_MANAGER, MANAGED_BY } from './identity.ts';
 import { type Children, render } from './render.ts';
@@ -45,6 +49,8 @@ const MANAGED = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 const RESYNC_MS = 5 * 60_000;
 
 export interface ControllerOptions {
+  /** Plain-JSON client for the children (apply, read, list). */
+  kube: KubeClient;
   workers: number;
   events: EventRecorder;
   metrics: ControllerMetrics;
@@ -53,10 +59,18 @@ export interface ControllerOptions {
 
 /** The children a ProjectService may have, by the field of `Children` that renders each. */
 const CHILD_KINDS = [
-  { field: 'deployment', apiVersion: 'apps/v1', kind: 'Deployment' },
-  { field: 'service', apiVersion: 'v1', kind: 'Service' },
-  { field: 'configMap', apiVersion: 'v1', kind: 'ConfigMap' },
+  { field: 'deployment', apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
+  { field: 'service', apiVersion: 'v1', kind: 'Service', plural: 'services' },
+  { field: 'configMap', apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' },
 ] as const;
+type ChildKind = (typeof CHILD_KINDS)[number];
+
+/** The API path of a child kind, all namespaces or one object. */
+function childPath(child: ChildKind, namespace?: string, name?: string): string {
+  const prefix = child.apiVersion === 'v1' ? '/api/v1' : `/apis/${child.apiVersion}`;
+  if (namespace === undefined) return `${prefix}/${child.plural}`;
+  return `${prefix}/namespaces/${encodeURIComponent(namespace)}/${child.plural}/${encodeURIComponent(name ?? '')}`;
+}
 type ChildField = (typeof CHILD_KINDS)[number]['field'];
 
 interface ChildHeader {
@@ -90,6 +104,9 @@ export class ProjectServiceController implements Controller {
   readonly #services: Informer<ProjectService & KubernetesObject>;
   readonly #children: Record<ChildField, Informer<KubernetesObject>>;
   readonly #pods: Informer<V1Pod>;
+  readonly #applied = new AppliedMemory();
+  /** Generations whose ControllerRevision this term has recorded, per service key. */
+  readonly #recorded = new Map<string, number>();
 
   constructor(kc: KubeConfig, options: ControllerOptions) {
     this.#o = options;
@@ -102,7 +119,6 @@ export class ProjectServiceController implements Controller {
       log: options.log,
       watch: new Watch(kc),
     });
-    const apps = kc.makeApiClient(AppsV1Api);
     const core = kc.makeApiClient(CoreV1Api);
     const enqueue = (namespace: string | undefined, name: string | undefined) =>
       this.#runtime.enqueue(namespace, name);
@@ -125,29 +141,24 @@ export class ProjectServiceController implements Controller {
       );
       if (owner) enqueue(o.metadata?.namespace, owner.name);
     };
-    const child = <T extends KubernetesObject>(
-      name: string,
-      path: string,
-      list: () => Promise<KubernetesListObject<T>>,
-    ) =>
-      this.#runtime.informer<T>({
-        name,
-        path,
-        list,
+    // Listed as plain JSON: what the cache holds must compare equal to what render says.
+    const child = (kind: ChildKind) =>
+      this.#runtime.informer<KubernetesObject>({
+        name: kind.plural,
+        path: childPath(kind),
+        list: () =>
+          options.kube.request<KubernetesListObject<KubernetesObject>>('GET', childPath(kind), {
+            query: { labelSelector: MANAGED },
+          }),
         labelSelector: MANAGED,
         onUpsert: byOwner,
         onDelete: byOwner,
-      }) as unknown as Informer<KubernetesObject>;
+      });
+    const [deployments, services, configMaps] = CHILD_KINDS.map(child);
     this.#children = {
-      deployment: child('deployments', '/apis/apps/v1/deployments', () =>
-        apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED }),
-      ),
-      service: child('services', '/api/v1/services', () =>
-        core.listServiceForAllNamespaces({ labelSelector: MANAGED }),
-      ),
-      configMap: child('configmaps', '/api/v1/configmaps', () =>
-        core.listConfigMapForAllNamespaces({ labelSelector: MANAGED }),
-      ),
+      deployment: deployments as Informer<KubernetesObject>,
+      service: services as Informer<KubernetesObject>,
+      configMap: configMaps as Informer<KubernetesObject>,
     };
     const byServiceLabel = (pod: V1Pod) =>
       enqueue(pod.metadata?.namespace, pod.metadata?.labels?.[SERVICE_LABEL]);
@@ -187,14 +198,22 @@ export class ProjectServiceController implements Controller {
     const [namespace = '', name = ''] = key.split('/');
     const ps = this.#services.get(name, namespace);
     // Gone or going: the garbage collector removes the children through their ownerReferences.
-    if (!ps || ps.metadata?.deletionTimestamp) return;
+    if (!ps || ps.metadata?.deletionTimestamp) {
+      this.#applied.forget(key);
+      this.#recorded.delete(key);
+      return;
+    }
     const newGeneration = ps.status?.observedGeneration !== ps.metadata?.generation;
     const plans = await this.#observe(ps);
     const outcome = await this.#realise(ps, plans, newGeneration);
     if (outcome === 'abandoned') return;
     // Issue 12 (rollback): record the realised spec as a ControllerRevision. Kept to this one
     // call and the method below so the controller-runtime move can re-hook it in one place.
-    if (newGeneration && !outcome.applyError) await this.#recordRevision(ps, outcome);
+    // Recorded once per generation and term: a burst's repeated passes list nothing more.
+    const generation = ps.metadata?.generation ?? 0;
+    if (newGeneration && !outcome.applyError && this.#recorded.get(key) !== generation) {
+      if (await this.#recordRevision(ps, outcome)) this.#recorded.set(key, generation);
+    }
     await this.#report(ps, outcome);
   }
 
@@ -225,7 +244,7 @@ export class ProjectServiceController implements Controller {
       if (want) {
         found = drift(want as KubeObject, current as KubeObject | undefined, uid);
         if (found.state !== 'InSync') {
-          current = await this.#read(header);
+          current = await this.#read(child, header);
           found = drift(want as KubeObject, current as KubeObject | undefined, uid);
         }
       }
@@ -241,6 +260,7 @@ export class ProjectServiceController implements Controller {
    */
   async #realise(ps: ProjectService, plans: Plan[], newGeneration: boolean): Promise<Realised | 'abandoned'> {
     const uid = ps.metadata.uid ?? '';
+    const service = `${ps.metadata.namespace ?? ''}/${ps.metadata.name ?? ''}`;
     const result: Realised = { live: {}, applyError: undefined, events: [] };
     const conflict = plans.find((p) => p.found?.state === 'NotOwned');
     if (conflict?.found) {
@@ -261,6 +281,7 @@ export class ProjectServiceController implements Controller {
       if (this.#stopped) return 'abandoned';
       const name = header.metadata.name;
       if (!want || !found) {
+        this.#applied.forget(service, child.field);
         if (current && isOwnedBy(current, uid)) {
           await this.#delete(header);
           result.events.push({
@@ -271,21 +292,17 @@ export class ProjectServiceController implements Controller {
         }
         continue;
       }
-      if (found.state === 'InSync' && !newGeneration && current) {
+      const text = appliedText(want);
+      if (current && !needsApply(found, newGeneration, this.#applied.get(service, child.field), text)) {
         result.live[child.field] = current;
         continue;
       }
       if (found.state === 'Replace' && current) await this.#delete(header);
       try {
-        result.live[child.field] = await this.#objects.patch(
-          want as KubernetesObject,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
-        );
+        result.live[child.field] = await this.#apply(child, header, text);
+        this.#applied.remember(service, child.field, text);
       } catch (error) {
+        this.#applied.forget(service, child.field);
         const failure = apiFailure(error);
         // The namespace controller is deleting the service and its children: leave it be.
         if (isNamespaceTerminating(failure)) return 'abandoned';
@@ -341,8 +358,11 @@ export class ProjectServiceController implements Controller {
       .catch(notFoundIsFine);
   }
 
-  /** Writes the revision for the spec just realised and prunes old ones (revisions.ts decides). */
-  async #recordRevision(ps: ProjectService, realised: Realised): Promise<void> {
+  /**
+   * Writes the revision for the spec just realised and prunes old ones (revisions.ts decides).
+   * False when it failed (an Event says so; the next pass tries again).
+   */
+  async #recordRevision(ps: ProjectService, realised: Realised): Promise<boolean> {
     const namespace = ps.metadata.namespace ?? '';
     try {
       const existing = await this.#objects.list<KubernetesObject & StoredRevision>(
@@ -378,6 +398,7 @@ export class ProjectServiceController implements Controller {
           kind: 'ControllerRevision',
           metadata: { name, namespace },
         });
+      return true;
     } catch (error) {
       // History is a convenience: never let it stop a service from being realised.
       realised.events.push({
@@ -385,7 +406,21 @@ export class ProjectServiceController implements Controller {
         reason: 'RevisionFailed',
         message: `recording the revision failed: ${apiFailure(error).message}`,
       });
+      return false;
     }
+  }
+
+  /** Server-side apply of a rendered child, sent as the JSON text render produced. */
+  #apply(child: ChildKind, header: ChildHeader, text: string): Promise<KubernetesObject> {
+    return this.#o.kube.request<KubernetesObject>(
+      'PATCH',
+      childPath(child, header.metadata.namespace, header.metadata.name),
+      {
+        body: text,
+        contentType: 'application/apply-patch+yaml',
+        query: { fieldManager: FIELD_MANAGER, force: true },
+      },
+    );
   }
 
   async #delete(header: ChildHeader): Promise<void> {
@@ -394,9 +429,12 @@ export class ProjectServiceController implements Controller {
       .catch(notFoundIsFine);
   }
 
-  async #read(header: ChildHeader): Promise<KubernetesObject | undefined> {
+  async #read(child: ChildKind, header: ChildHeader): Promise<KubernetesObject | undefined> {
     try {
-      return await this.#objects.read(header);
+      return await this.#o.kube.request<KubernetesObject>(
+        'GET',
+        childPath(child, header.metadata.namespace, header.metadata.name),
+      );
     } catch (error) {
       if (apiFailure(error).code === 404) return undefined;
       throw error;

@@ -6,6 +6,7 @@ import {
   isNamespaceTerminating,
   isPermanent,
 } from '../../../../apiserver/src/controllers/errors.ts';
+import { apiError } from '../../../../common/kube/client.ts';
 
 t.test('a client-node ApiException with a Status body', async (t) => {
   const failure = apiFailure({
@@ -36,4 +37,28 @@ t.test('a namespace being deleted is told apart from other refusals', async (t) 
   });
   t.ok(isNamespaceTerminating(terminating));
   t.notOk(isNamespaceTerminating(apiFailure({ code: 403, body: { reason: 'Forbidden', message: 'RBAC' } })));
+});
+
+t.test("common/kube's ApiError reads the same as client-node's errors", async (t) => {
+  const error = apiError(
+    403,
+    JSON.stringify({
+      kind: 'Status',
+      reason: 'Forbidden',
+      message: 'namespace a is being terminated',
+      details: { causes: [{ reason: 'NamespaceTerminating' }] },
+    }),
+    'PATCH',
+    '/api/v1/namespaces/a/configmaps/x',
+  );
+  const failure = apiFailure(error);
+  t.same(failure, {
+    code: 403,
+    reason: 'Forbidden',
+    message: 'namespace a is being terminated',
+    causes: ['NamespaceTerminating'],
+  });
+  t.ok(isPermanent(failure));
+  t.ok(isNamespaceTerminating(failure));
+  t.equal(apiFailure(apiError(503, 'busy', 'GET', '/x')).reason, 'HTTP503', 'no Status: the code names it');
 });
