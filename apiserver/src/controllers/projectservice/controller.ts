@@ -56,6 +56,7 @@ const CHILD_KINDS = [
   { field: 'deployment', apiVersion: 'apps/v1', kind: 'Deployment' },
   { field: 'service', apiVersion: 'v1', kind: 'Service' },
   { field: 'configMap', apiVersion: 'v1', kind: 'ConfigMap' },
+  { field: 'dataClaim', apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
 ] as const;
 type ChildField = (typeof CHILD_KINDS)[number]['field'];
 
@@ -148,6 +149,9 @@ export class ProjectServiceController implements Controller {
       configMap: child('configmaps', '/api/v1/configmaps', () =>
         core.listConfigMapForAllNamespaces({ labelSelector: MANAGED }),
       ),
+      dataClaim: child('persistentvolumeclaims', '/api/v1/persistentvolumeclaims', () =>
+        core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: MANAGED }),
+      ),
     };
     const byServiceLabel = (pod: V1Pod) =>
       enqueue(pod.metadata?.namespace, pod.metadata?.labels?.[SERVICE_LABEL]);
@@ -211,6 +215,7 @@ export class ProjectServiceController implements Controller {
       deployment: names.deployment,
       service: names.service,
       configMap: names.configMap,
+      dataClaim: names.dataClaim,
     };
     const plans: Plan[] = [];
     for (const child of CHILD_KINDS) {
