@@ -101,3 +101,10 @@ export const REAL_NODE_TAINT = 'node.kubehpc.dev/real';
  * placement fields.
  */
 export const REAL_NODE_ANNOTATION = 'kubehpc.dev/real-node';
+
+/**
+ * Virtual resource of APPS_GROUP a user needs verb `use` on, named by the key, for each
+ * node-selector key and toleration key of a ProjectService. Nothing is stored under it; a
+ * cluster admin grants a project a node pool with an ordinary ClusterRole and RoleBinding.
+ */
+export const PLACEMENTS_RESOURCE = 'placements';

@@ -23,6 +23,7 @@ import { TokenReviewAuthenticator } from '../server/tokenreview.ts';
 import { TtlCache } from '../server/ttlcache.ts';
 import { EtcdClient } from '../storage/etcd/client.ts';
 import { ResourceStore } from '../storage/store.ts';
+import { admissionEvents } from './events.ts';
 import type { Options } from './options.ts';
 
 function kubeConfig(o: Options): KubeConfig {
@@ -167,6 +168,7 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
     nonResource: openapiHandler(STRATEGIES),
     logger: log,
     logRequests: o.logRequests,
+    recordAdmission: admissionEvents(kc, log),
   });
   app = built.app;
   authSource.start();

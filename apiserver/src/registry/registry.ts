@@ -19,7 +19,7 @@ import {
 import type { ManagedFieldsEntry, TypedObject } from '../../../common/apis/meta/types.ts';
 import { prune } from '../../../common/apis/schema.ts';
 import type { ListResult, ResourceStore, StoreWatch } from '../storage/store.ts';
-import type { Strategy } from './strategy.ts';
+import type { Requester, Strategy } from './strategy.ts';
 
 export type PatchType = 'json' | 'merge' | 'strategic';
 
@@ -28,6 +28,8 @@ export interface WriteOptions {
   fieldValidation: FieldValidation;
   /** Who makes the change, for managedFields (?fieldManager=, or from the User-Agent). */
   fieldManager?: string;
+  /** Who asks, for the strategy's admission checks (issue 14: references checked as the user). */
+  requester?: Requester;
 }
 
 export interface ApplyOptions extends WriteOptions {
@@ -56,6 +58,8 @@ export interface Written<T> {
   warnings: string[];
   /** Set when a write that may create (server-side apply) did create the object. */
   created?: boolean;
+  /** What admission admitted and on whose permissions, for Events (none on a dry run). */
+  admitted?: string[];
 }
 
 export interface Deleted<T> {
@@ -166,6 +170,7 @@ export class Registry<Spec, Status> {
       );
     warnings.push(...validateObject(this.#def, object));
     await this.#checkNamespace(namespace);
+    const admitted = (await this.strategy.admit?.(options.requester, object, undefined)) ?? [];
     const name = object.metadata.name as string;
     if (options.dryRun) {
       await this.#store.get(namespace, name).then(
@@ -178,7 +183,7 @@ export class Registry<Spec, Status> {
       );
       return { object, warnings };
     }
-    return { object: await this.#store.create(namespace, name, object), warnings };
+    return { object: await this.#store.create(namespace, name, object), warnings, admitted };
   }
 
   async list(namespace: string | undefined, options: ListOptions): Promise<Record<string, unknown>> {
@@ -257,8 +262,9 @@ export class Registry<Spec, Status> {
     subresource: '' | 'status' | 'scale',
   ): Promise<Written<TypedObject<Spec, Status>>> {
     let warnings: string[] = [];
+    let admitted: string[] = [];
     let dryRunResult: TypedObject<Spec, Status> | undefined;
-    const transform = (current: TypedObject<Spec, Status>) => {
+    const transform = async (current: TypedObject<Spec, Status>) => {
       const produced = produce(structuredClone(current));
       warnings = produced.warnings;
       const next = produced.next;
@@ -329,7 +335,10 @@ export class Registry<Spec, Status> {
         );
       const specWarnings = validateObject(this.#def, next);
       // A status or scale write leaves the spec as it was; its author is not the spec's.
-      if (subresource === '') warnings = [...warnings, ...specWarnings];
+      if (subresource === '') {
+        warnings = [...warnings, ...specWarnings];
+        admitted = (await this.strategy.admit?.(options.requester, next, current)) ?? [];
+      }
       if (options.dryRun) {
         dryRunResult = {
           ...next,
@@ -350,7 +359,7 @@ export class Registry<Spec, Status> {
       });
       return { object: gone, warnings };
     }
-    return { object: stored, warnings };
+    return { object: stored, warnings, admitted };
   }
 
   async update(
@@ -469,7 +478,7 @@ export class Registry<Spec, Status> {
     const created = run(undefined);
     const object = { ...created.object, metadata: { ...created.object.metadata, name } };
     const result = await this.create(namespace, object, options, created.managedFields);
-    return { object: result.object, warnings: [...warnings, ...result.warnings], created: true };
+    return { ...result, warnings: [...warnings, ...result.warnings], created: true };
   }
 
   #scaleOf(object: TypedObject<Spec, Status>): Scale {

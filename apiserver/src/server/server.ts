@@ -20,9 +20,10 @@ import { jsonPatch, mergePatch } from '../../../common/apis/meta/patch.ts';
 import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { Logger } from '../../../common/log.ts';
 import { type HealthCheck, registerOps } from '../../../common/ops.ts';
-import type { DeleteOptions, ListOptions, Registry, WriteOptions } from '../registry/registry.ts';
-import type { Strategy } from '../registry/strategy.ts';
+import type { DeleteOptions, ListOptions, Registry, WriteOptions, Written } from '../registry/registry.ts';
+import type { Requester, Strategy } from '../registry/strategy.ts';
 import type { StoreWatch } from '../storage/store.ts';
+import { type AdmissionRecorder, admissionMessage, requesterFor } from './admission.ts';
 import type { UserInfo } from './authn.ts';
 import type { Authorizer } from './authz.ts';
 import {
@@ -79,6 +80,8 @@ export interface ServerOptions {
   /** The program's logger (errors, and requests when logRequests). */
   logger?: Logger;
   logRequests?: boolean;
+  /** Records on whose permissions a write's references were admitted (issue 14). */
+  recordAdmission?: AdmissionRecorder;
 }
 
 declare module 'fastify' {
@@ -131,7 +134,12 @@ function managerOf(query: Query, userAgent: string | undefined): string | undefi
   return program ? program.slice(0, 128) : undefined;
 }
 
-function writeOptions(query: Query, userAgent?: string, fallback: FieldValidation = 'Strict'): WriteOptions {
+function writeOptions(
+  query: Query,
+  userAgent?: string,
+  requester?: Requester,
+  fallback: FieldValidation = 'Strict',
+): WriteOptions {
   const dryRun = query.dryRun;
   if (dryRun !== undefined && dryRun !== 'All' && dryRun !== '') {
     throw errors.badRequest(`Invalid dry run value: ${dryRun}: supported values: "All"`);
@@ -141,6 +149,7 @@ function writeOptions(query: Query, userAgent?: string, fallback: FieldValidatio
     dryRun: dryRun === 'All',
     fieldValidation: parseFieldValidation(query.fieldValidation, fallback),
     ...(fieldManager ? { fieldManager } : {}),
+    ...(requester ? { requester } : {}),
   };
 }
 
@@ -383,6 +392,11 @@ export async function buildServer(
     const ns = info.namespace;
     const body = request.body as Buffer | undefined;
     const objectAs: As[] = ['Table', 'PartialObjectMetadata'];
+    const requester = request.user ? requesterFor(request.user, options.authorizer) : undefined;
+    const recordAdmitted = (written: Written<TypedObject<unknown, unknown>>) => {
+      if (requester && options.recordAdmission && written.admitted && written.admitted.length > 0)
+        void options.recordAdmission(written.object, admissionMessage(requester.username, written.admitted));
+    };
 
     switch (info.verb) {
       case 'get': {
@@ -447,15 +461,16 @@ export async function buildServer(
         const created = await registry.create(
           ns,
           readObjectBody(body, request.headers['content-type']),
-          writeOptions(query, request.headers['user-agent']),
+          writeOptions(query, request.headers['user-agent'], requester),
         );
         warn(reply, created.warnings);
+        recordAdmitted(created);
         return send(reply, 201, created.object, rep);
       }
       case 'update': {
         if (!ns || !info.name) throw errors.methodNotSupported(target, 'update');
         const rep = negotiate(request.headers.accept, [], { protobuf: sub === 'scale' });
-        const opts = writeOptions(query, request.headers['user-agent']);
+        const opts = writeOptions(query, request.headers['user-agent'], requester);
         if (sub === 'scale') {
           const doc = readScaleBody(body, request.headers['content-type']);
           return send(reply, 200, await registry.updateScale(ns, info.name, () => doc, opts), rep);
@@ -463,6 +478,7 @@ export async function buildServer(
         const doc = readObjectBody(body, request.headers['content-type']);
         const updated = await registry.update(ns, info.name, doc, opts, sub === 'status' ? 'status' : '');
         warn(reply, updated.warnings);
+        recordAdmitted(updated);
         return send(reply, 200, updated.object, rep);
       }
       case 'patch': {
@@ -478,17 +494,18 @@ export async function buildServer(
             info.name,
             readApplyBody(body),
             {
-              ...writeOptions(query, request.headers['user-agent']),
+              ...writeOptions(query, request.headers['user-agent'], requester),
               fieldManager: query.fieldManager ?? '',
               force: query.force === 'true',
             },
             sub === 'status' ? 'status' : '',
           );
           warn(reply, applied.warnings);
+          recordAdmitted(applied);
           return send(reply, applied.created ? 201 : 200, applied.object, rep);
         }
         const { type, patch } = readPatchBody(body, request.headers['content-type']);
-        const opts = writeOptions(query, request.headers['user-agent']);
+        const opts = writeOptions(query, request.headers['user-agent'], requester);
         if (sub === 'scale') {
           const scaled = await registry.updateScale(
             ns,
@@ -507,6 +524,7 @@ export async function buildServer(
           sub === 'status' ? 'status' : '',
         );
         warn(reply, patched.warnings);
+        recordAdmitted(patched);
         return send(reply, 200, patched.object, rep);
       }
       case 'delete': {
