@@ -18,10 +18,16 @@ export const DATA: Schema = {
   required: ['mountPath'],
   properties: {
     mountPath: { type: 'string', format: 'absolute-path', minLength: 1, description: 'Where it is mounted.' },
-    size: { type: 'string', format: 'quantity', description: 'Size of the claim to create, e.g. 100Gi.' },
+    size: {
+      type: 'string',
+      format: 'quantity',
+      minLength: 1,
+      description: 'Size of the claim to create, e.g. 100Gi.',
+    },
     storageClassName: {
       type: 'string',
       format: 'dns1123-subdomain',
+      minLength: 1,
       description: "StorageClass of the claim to create; the cluster's default when omitted.",
     },
     accessMode: {
@@ -33,6 +39,7 @@ export const DATA: Schema = {
     claimName: {
       type: 'string',
       format: 'dns1123-subdomain',
+      minLength: 1,
       description: 'An existing PersistentVolumeClaim of the namespace to mount instead.',
     },
     readOnly: { type: 'boolean', default: false, description: 'Mount read-only.' },

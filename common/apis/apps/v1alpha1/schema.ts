@@ -40,7 +40,7 @@ const RESOURCES: Schema = {
       type: 'object',
       description:
         'Extended resources per replica by name, whole numbers, e.g. nvidia.com/gpu: "1" (requests equal limits).',
-      additionalProperties: { type: 'string', format: 'quantity' },
+      additionalProperties: { type: 'string', format: 'quantity', minLength: 1 },
       maxProperties: 16,
     },
   },

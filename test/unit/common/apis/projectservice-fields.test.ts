@@ -207,6 +207,19 @@ const refused: [string, Record<string, unknown>, string, string][] = [
     'spec.data.mountPath',
     'FieldValueInvalid',
   ],
+  [
+    'an empty claim name',
+    { data: { mountPath: '/d', claimName: '' } },
+    'spec.data.claimName',
+    'FieldValueRequired',
+  ],
+  ['an empty size', { data: { mountPath: '/d', size: '' } }, 'spec.data.size', 'FieldValueRequired'],
+  [
+    'an empty GPU count',
+    { resources: { extended: { 'nvidia.com/gpu': '' } } },
+    'spec.resources.extended[nvidia.com/gpu]',
+    'FieldValueRequired',
+  ],
   ['data without a mount path', { data: { size: '1Gi' } }, 'spec.data.mountPath', 'FieldValueRequired'],
 ];
 
