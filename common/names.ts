@@ -108,3 +108,10 @@ export const REAL_NODE_ANNOTATION = 'kubehpc.dev/real-node';
  * roll without a spec change and without the user needing any right on Deployments.
  */
 export const RESTARTED_AT_ANNOTATION = 'kubehpc.dev/restarted-at';
+
+/**
+ * Virtual resource of APPS_GROUP a user needs verb `use` on, named by the key, for each
+ * node-selector key and toleration key of a ProjectService. Nothing is stored under it; a
+ * cluster admin grants a project a node pool with an ordinary ClusterRole and RoleBinding.
+ */
+export const PLACEMENTS_RESOURCE = 'placements';

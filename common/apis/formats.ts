@@ -199,5 +199,7 @@ export const FORMATS: Record<string, (value: string) => string[]> = {
   quantity,
   'absolute-path': absolutePath,
   'env-var-name': envVarName,
+  'qualified-name': qualifiedName,
+  'label-value': labelValue,
   promql,
 };

@@ -96,6 +96,29 @@ export const spec = {
   'local-disk': Flags.string({ description: 'Local disk per replica (e.g. 50Gi)' }),
   core: Flags.boolean({ description: 'Count as a core service (at most N per node)', allowNo: true }),
   health: Flags.string({ description: 'Health check: http:/PATH:PORT or tcp:PORT' }),
+  'env-from-secret': Flags.string({
+    description: 'Every key of a Secret as env (repeatable)',
+    multiple: true,
+  }),
+  'secret-env': Flags.string({
+    description: 'Env from a Secret key, KEY=SECRET/KEY (repeatable)',
+    multiple: true,
+  }),
+  'pull-secret': Flags.string({ description: 'Image pull Secret name (repeatable)', multiple: true }),
+  gpu: Flags.string({ description: 'GPUs per replica (nvidia.com/gpu)' }),
+  resource: Flags.string({
+    description: 'Extended resource per replica, NAME=N (repeatable)',
+    multiple: true,
+  }),
+  'node-selector': Flags.string({
+    description: 'Node label the nodes must have, KEY=VALUE (repeatable)',
+    multiple: true,
+  }),
+  toleration: Flags.string({
+    description: 'Tolerate a taint, KEY[=VALUE][:EFFECT] (repeatable)',
+    multiple: true,
+  }),
+  volume: Flags.string({ description: 'Shared persistent volume, SIZE:PATH (e.g. 100Gi:/shared)' }),
   file: Flags.string({ char: 'f', description: 'A ProjectService YAML; flags override its fields' }),
   'force-conflicts': Flags.boolean({ description: 'Take over fields another field manager owns' }),
 };

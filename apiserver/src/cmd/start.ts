@@ -23,6 +23,7 @@ import { buildServer } from '../server/server.ts';
 import { WatchCache } from '../storage/cacher.ts';
 import { EtcdClient } from '../storage/etcd/client.ts';
 import { ResourceStore } from '../storage/store.ts';
+import { admissionEvents } from './events.ts';
 import type { Options } from './options.ts';
 
 /**
@@ -138,6 +139,7 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
     nonResource: openapiHandler(STRATEGIES),
     logger: log,
     logRequests: o.logRequests,
+    recordAdmission: admissionEvents(kc, log),
   });
   app = built.app;
   authSource.start();

@@ -89,6 +89,7 @@ export class Registry<Spec, Status> {
       );
     warnings.push(...validateObject(this.#def, object));
     await this.#checkNamespace(namespace);
+    const admitted = (await this.strategy.admit?.(options.requester, object, undefined)) ?? [];
     const name = object.metadata.name as string;
     if (options.dryRun) {
       await this.#store.get(namespace, name).then(
@@ -101,7 +102,7 @@ export class Registry<Spec, Status> {
       );
       return { object, warnings };
     }
-    return { object: await this.#store.create(namespace, name, object), warnings };
+    return { object: await this.#store.create(namespace, name, object), warnings, admitted };
   }
 
   async list(namespace: string | undefined, options: ListOptions): Promise<Record<string, unknown>> {
@@ -161,8 +162,9 @@ export class Registry<Spec, Status> {
     subresource: '' | 'status' | 'scale',
   ): Promise<Written<TypedObject<Spec, Status>>> {
     let warnings: string[] = [];
+    let admitted: string[] = [];
     let dryRunResult: TypedObject<Spec, Status> | undefined;
-    const transform = (current: TypedObject<Spec, Status>) => {
+    const transform = async (current: TypedObject<Spec, Status>) => {
       const produced = produce(structuredClone(current));
       warnings = produced.warnings;
       const next = produced.next;
@@ -181,7 +183,10 @@ export class Registry<Spec, Status> {
         );
       const specWarnings = validateObject(this.#def, next);
       // A status or scale write leaves the spec as it was; its author is not the spec's.
-      if (subresource === '') warnings = [...warnings, ...specWarnings];
+      if (subresource === '') {
+        warnings = [...warnings, ...specWarnings];
+        admitted = (await this.strategy.admit?.(options.requester, next, current)) ?? [];
+      }
       if (options.dryRun) {
         dryRunResult = {
           ...next,
@@ -202,7 +207,7 @@ export class Registry<Spec, Status> {
       });
       return { object: gone, warnings };
     }
-    return { object: stored, warnings };
+    return { object: stored, warnings, admitted };
   }
 
   async update(
@@ -321,7 +326,7 @@ export class Registry<Spec, Status> {
     const created = run(undefined);
     const object = { ...created.object, metadata: { ...created.object.metadata, name } };
     const result = await this.create(namespace, object, options, created.managedFields);
-    return { object: result.object, warnings: [...warnings, ...result.warnings], created: true };
+    return { ...result, warnings: [...warnings, ...result.warnings], created: true };
   }
 
   #scaleOf(object: TypedObject<Spec, Status>): Scale {

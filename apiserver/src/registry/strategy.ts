@@ -21,6 +21,16 @@ export interface ScaleMapping<T> {
   selector(object: T): string;
 }
 
+/** Who asks for a write, as admission needs them: a name and RBAC's answer about them. */
+export interface Requester {
+  username: string;
+  /** Whether RBAC allows the requester `verb` on `resource` (named, or all of it when name is ''). */
+  allowed(
+    attributes: { verb: string; group: string; resource: string; name: string },
+    namespace: string,
+  ): Promise<boolean>;
+}
+
 export interface Strategy<Spec, Status> {
   definition: KindDefinition<Spec, Status>;
   /** Columns of server-side Table output; the first is always Name. */
@@ -28,6 +38,16 @@ export interface Strategy<Spec, Status> {
   /** The cells of one row, in column order, Name first. */
   row(object: TypedObject<Spec, Status>, now: Date): unknown[];
   scale?: ScaleMapping<TypedObject<Spec, Status>>;
+  /**
+   * Checks a main-resource write as the requester, after validation and before storage
+   * (previous: undefined on create); throws a StatusError to refuse. Returns notes on what it
+   * admitted, which the server records as Events on the stored object.
+   */
+  admit?(
+    requester: Requester | undefined,
+    next: TypedObject<Spec, Status>,
+    previous: TypedObject<Spec, Status> | undefined,
+  ): Promise<string[]>;
 }
 
 /** Kubernetes' human age: 5s, 3m, 2h10m, 4d, 2y. */

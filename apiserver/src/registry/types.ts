@@ -3,6 +3,7 @@
 
 import type { FieldValidation } from '../../../common/apis/decode.ts';
 import type { StatusError } from '../../../common/apis/meta/errors.ts';
+import type { Requester } from './strategy.ts';
 
 export type PatchType = 'json' | 'merge' | 'strategic';
 
@@ -11,6 +12,8 @@ export interface WriteOptions {
   fieldValidation: FieldValidation;
   /** Who makes the change, for managedFields (?fieldManager=, or from the User-Agent). */
   fieldManager?: string;
+  /** Who asks, for the strategy's admission checks (issue 14: references checked as the user). */
+  requester?: Requester;
 }
 
 export interface ApplyOptions extends WriteOptions {
@@ -44,6 +47,8 @@ export interface Written<T> {
   warnings: string[];
   /** Set when a write that may create (server-side apply) did create the object. */
   created?: boolean;
+  /** What admission admitted and on whose permissions, for Events (none on a dry run). */
+  admitted?: string[];
 }
 
 export interface Deleted<T> {

@@ -5,6 +5,7 @@
 
 import { type FieldValidation, parseFieldValidation } from '../../../common/apis/decode.ts';
 import { errors } from '../../../common/apis/meta/errors.ts';
+import type { Requester } from '../registry/strategy.ts';
 import type { DeleteOptions, ListOptions, WriteOptions } from '../registry/types.ts';
 
 export interface Query {
@@ -25,6 +26,7 @@ function managerOf(query: Query, userAgent: string | undefined): string | undefi
 export function writeOptions(
   query: Query,
   userAgent?: string,
+  requester?: Requester,
   fallback: FieldValidation = 'Strict',
 ): WriteOptions {
   const dryRun = query.dryRun;
@@ -36,6 +38,7 @@ export function writeOptions(
     dryRun: dryRun === 'All',
     fieldValidation: parseFieldValidation(query.fieldValidation, fallback),
     ...(fieldManager ? { fieldManager } : {}),
+    ...(requester ? { requester } : {}),
   };
 }
 

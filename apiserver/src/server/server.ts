@@ -9,6 +9,7 @@ import { errors, isStatusError } from '../../../common/apis/meta/errors.ts';
 import type { Logger } from '../../../common/log.ts';
 import { type HealthCheck, registerOps } from '../../../common/ops.ts';
 import type { AnyRegistry } from '../registry/registry.ts';
+import type { AdmissionRecorder } from './admission/requester.ts';
 import type { Authorizer } from './auth/authz.ts';
 import type { Authenticate } from './auth/chain.ts';
 import {
@@ -46,6 +47,8 @@ export interface ServerOptions {
   /** The program's logger (errors, and requests when logRequests). */
   logger?: Logger;
   logRequests?: boolean;
+  /** Records on whose permissions a write's references were admitted (issue 14). */
+  recordAdmission?: AdmissionRecorder;
 }
 
 export async function buildServer(
@@ -139,7 +142,12 @@ export async function buildServer(
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/apis/:group/:version/*',
-    handler: resourceHandler(registries, { watches, metrics: options.metrics }),
+    handler: resourceHandler(registries, {
+      watches,
+      metrics: options.metrics,
+      authorizer: options.authorizer,
+      recordAdmission: options.recordAdmission,
+    }),
   });
 
   return {

@@ -9,6 +9,9 @@ import { errors } from '../../../common/apis/meta/errors.ts';
 import { jsonPatch, mergePatch } from '../../../common/apis/meta/patch.ts';
 import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { AnyRegistry } from '../registry/registry.ts';
+import type { Written } from '../registry/types.ts';
+import { type AdmissionRecorder, admissionMessage, requesterFor } from './admission/requester.ts';
+import type { Authorizer } from './auth/authz.ts';
 import type { ServerMetrics } from './metrics.ts';
 import {
   type As,
@@ -26,7 +29,12 @@ import { type OpenWatches, serveWatch } from './watch.ts';
 
 export function resourceHandler(
   registries: AnyRegistry[],
-  context: { watches: OpenWatches; metrics: ServerMetrics },
+  context: {
+    watches: OpenWatches;
+    metrics: ServerMetrics;
+    authorizer: Authorizer;
+    recordAdmission?: AdmissionRecorder | undefined;
+  },
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
   return async (request, reply) => {
     const info = request.info;
@@ -47,6 +55,11 @@ export function resourceHandler(
     const ns = info.namespace;
     const body = request.body as Buffer | undefined;
     const objectAs: As[] = ['Table', 'PartialObjectMetadata'];
+    const requester = request.user ? requesterFor(request.user, context.authorizer) : undefined;
+    const recordAdmitted = (written: Written<TypedObject<unknown, unknown>>) => {
+      if (requester && context.recordAdmission && written.admitted && written.admitted.length > 0)
+        void context.recordAdmission(written.object, admissionMessage(requester.username, written.admitted));
+    };
 
     switch (info.verb) {
       case 'get': {
@@ -112,15 +125,16 @@ export function resourceHandler(
         const created = await registry.create(
           ns,
           readObjectBody(body, request.headers['content-type']),
-          writeOptions(query, request.headers['user-agent']),
+          writeOptions(query, request.headers['user-agent'], requester),
         );
         warn(reply, created.warnings);
+        recordAdmitted(created);
         return send(reply, 201, created.object, rep);
       }
       case 'update': {
         if (!ns || !info.name) throw errors.methodNotSupported(target, 'update');
         const rep = negotiate(request.headers.accept, [], { protobuf: sub === 'scale' });
-        const opts = writeOptions(query, request.headers['user-agent']);
+        const opts = writeOptions(query, request.headers['user-agent'], requester);
         if (sub === 'scale') {
           const doc = readScaleBody(body, request.headers['content-type']);
           return send(reply, 200, await registry.updateScale(ns, info.name, () => doc, opts), rep);
@@ -128,6 +142,7 @@ export function resourceHandler(
         const doc = readObjectBody(body, request.headers['content-type']);
         const updated = await registry.update(ns, info.name, doc, opts, sub === 'status' ? 'status' : '');
         warn(reply, updated.warnings);
+        recordAdmitted(updated);
         return send(reply, 200, updated.object, rep);
       }
       case 'patch': {
@@ -143,17 +158,18 @@ export function resourceHandler(
             info.name,
             readApplyBody(body),
             {
-              ...writeOptions(query, request.headers['user-agent']),
+              ...writeOptions(query, request.headers['user-agent'], requester),
               fieldManager: query.fieldManager ?? '',
               force: query.force === 'true',
             },
             sub === 'status' ? 'status' : '',
           );
           warn(reply, applied.warnings);
+          recordAdmitted(applied);
           return send(reply, applied.created ? 201 : 200, applied.object, rep);
         }
         const { type, patch } = readPatchBody(body, request.headers['content-type']);
-        const opts = writeOptions(query, request.headers['user-agent']);
+        const opts = writeOptions(query, request.headers['user-agent'], requester);
         if (sub === 'scale') {
           const scaled = await registry.updateScale(
             ns,
@@ -172,6 +188,7 @@ export function resourceHandler(
           sub === 'status' ? 'status' : '',
         );
         warn(reply, patched.warnings);
+        recordAdmitted(patched);
         return send(reply, 200, patched.object, rep);
       }
       case 'delete': {

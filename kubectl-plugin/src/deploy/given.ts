@@ -12,9 +12,10 @@ import {
   parsePort,
   parseQuantityFlag,
 } from '../values.ts';
+import { type FieldFlags, givenFields } from './fields.ts';
 import type { Spec } from './spec.ts';
 
-export interface SpecFlags {
+export interface SpecFlags extends FieldFlags {
   image?: string | undefined;
   replicas?: string | undefined;
   port?: string[] | undefined;
@@ -105,5 +106,6 @@ export function givenSpec(flags: SpecFlags, read: (path: string) => string): Spe
     };
   if (flags.core !== undefined) spec.core = flags.core;
   if (flags.health !== undefined) spec.healthCheck = parseHealth(flags.health);
+  givenFields(flags, spec);
   return spec;
 }

@@ -1,6 +1,6 @@
 // Whatever the API admits, the cluster accepts: many generated specs go through the real
 // admission (decode and validation), the admitted ones are rendered by the controller's own
-// renderer into a Deployment, a Service and a ConfigMap, and each rendered object is created
+// renderer into a Deployment, a Service, a ConfigMap and a PersistentVolumeClaim, and each rendered object is created
 // with a server-side dry run on the platform's kube-apiserver. A spec the API admits but the
 // cluster refuses would leave a ProjectService stuck Failed: this test finds it. New spec
 // fields extend the generator below.
@@ -33,6 +33,15 @@ const envName = fc.oneof(
       .tuple(word(`${lower}_.-ABCXYZ`, 1, 1), word(`${lower}_.-0123456789ABCXYZ`, 0, 30))
       .map(([a, b]) => a + b),
   },
+);
+/** Mostly `good`, now and then `bad`: enough admitted specs, and the refusals still exercised. */
+const rarely = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>
+  fc.oneof({ weight: 9, arbitrary: good }, { weight: 1, arbitrary: bad });
+const tolerationKey = fc.constantFrom('nvidia.com/gpu', 'dedicated', 'example.org/pool');
+const effect = fc.constantFrom('NoSchedule', 'PreferNoSchedule', 'NoExecute');
+const objectName = fc.oneof(
+  { weight: 9, arbitrary: word(`${lower}-.`, 1, 20).map((n) => `x${n}x`) },
+  { weight: 1, arbitrary: fc.constantFrom('Bad_Name', '') },
 );
 const configKey = fc.oneof(
   word(`${lower}._-0123456789`, 1, 40),
@@ -69,26 +78,137 @@ const spec = fc.record(
       }),
       { selector: (p) => p.name, maxLength: 4 },
     ),
-    env: fc.uniqueArray(fc.record({ name: envName, value: fc.string({ maxLength: 30 }) }), {
-      selector: (e) => e.name,
-      maxLength: 5,
+    env: fc.uniqueArray(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.record({ name: envName, value: fc.string({ maxLength: 30 }) }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            name: envName,
+            valueFrom: fc.oneof(
+              fc.record({
+                secretKeyRef: fc.record({ name: objectName, key: configKey, optional: fc.boolean() }),
+              }),
+              fc.record({ configMapKeyRef: fc.record({ name: objectName, key: configKey }) }),
+            ),
+          }),
+        },
+      ),
+      { selector: (e) => e.name, maxLength: 5 },
+    ),
+    envFrom: fc.array(
+      fc.oneof(
+        fc.record(
+          { secretRef: fc.record({ name: objectName }), prefix: envName },
+          { requiredKeys: ['secretRef'] },
+        ),
+        fc.record({ configMapRef: fc.record({ name: objectName, optional: fc.boolean() }) }),
+      ),
+      { maxLength: 2 },
+    ),
+    secretFiles: fc.uniqueArray(
+      fc.record({
+        secretName: objectName,
+        mountPath: rarely(fc.constantFrom('/etc/tls', '/secrets/a'), fc.constantFrom('/', '/config')),
+      }),
+      { selector: (f) => f.mountPath, maxLength: 2 },
+    ),
+    imagePullSecrets: fc.uniqueArray(fc.record({ name: objectName }), {
+      selector: (p) => p.name,
+      maxLength: 2,
     }),
     resources: fc.record(
-      { cpu: fc.constantFrom('100m', '1', '2', '0.5'), memory: fc.constantFrom('64Mi', '1Gi', '1500M') },
-      { requiredKeys: [] },
-    ),
-    config: fc.record({
-      mountPath: fc.constantFrom('/etc/app', '/config', '/opt/x/y'),
-      files: fc.dictionary(configKey, fc.string({ maxLength: 50 }), { maxKeys: 4 }),
-      onChange: fc.constantFrom('Live', 'Restart'),
-    }),
-    hardware: fc.record(
       {
-        sriovVFs: fc.integer({ min: 0, max: 4 }),
-        numa: fc.constantFrom('None', 'SingleNode'),
-        localDisk: fc.constantFrom('1Gi', '10Gi'),
+        cpu: fc.constantFrom('100m', '1', '2', '0.5'),
+        memory: fc.constantFrom('64Mi', '1Gi', '1500M'),
+        extended: rarely(
+          fc.dictionary(
+            fc.constantFrom('nvidia.com/gpu', 'amd.com/gpu', 'example.org/fpga'),
+            fc.constantFrom('1', '2'),
+            { maxKeys: 2 },
+          ),
+          fc.dictionary(
+            fc.constantFrom('gpu', 'kubernetes.io/x', 'nvidia.com/gpu'),
+            fc.constantFrom('0', '500m'),
+            {
+              minKeys: 1,
+              maxKeys: 1,
+            },
+          ),
+        ),
       },
       { requiredKeys: [] },
+    ),
+    placement: fc.record(
+      {
+        nodeSelector: fc.dictionary(
+          rarely(fc.constantFrom('node.kubehpc.dev/pool', 'zone', 'example.org/rack'), fc.constant('a b')),
+          word(lower, 0, 8),
+          { maxKeys: 2 },
+        ),
+        tolerations: fc.array(
+          rarely(
+            fc.oneof(
+              fc.record(
+                { key: tolerationKey, operator: fc.constant('Exists'), effect: effect },
+                { requiredKeys: ['operator'] },
+              ),
+              fc.record(
+                {
+                  key: tolerationKey,
+                  operator: fc.constant('Equal'),
+                  value: word(lower, 0, 6),
+                  effect: effect,
+                },
+                {
+                  requiredKeys: ['key', 'operator'],
+                },
+              ),
+              fc.record({
+                key: tolerationKey,
+                effect: fc.constant('NoExecute'),
+                tolerationSeconds: fc.integer({ min: 0, max: 600 }),
+              }),
+            ),
+            fc.constantFrom(
+              { operator: 'Exists', key: 'k', value: 'v' },
+              { value: 'v' },
+              { key: 'k', tolerationSeconds: 5 },
+            ),
+          ),
+          { maxLength: 2 },
+        ),
+        spread: fc.constantFrom('None', 'Nodes', 'NodesRequired'),
+      },
+      { requiredKeys: [] },
+    ),
+    data: rarely(
+      fc.oneof(
+        fc.record(
+          {
+            mountPath: fc.constantFrom('/shared', '/var/lib/app'),
+            size: fc.constantFrom('1Gi', '100Mi'),
+            storageClassName: fc.constantFrom('standard', 'fast'),
+            accessMode: fc.constantFrom('ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany'),
+            readOnly: fc.boolean(),
+          },
+          { requiredKeys: ['mountPath', 'size'] },
+        ),
+        fc.record(
+          {
+            mountPath: fc.constantFrom('/shared', '/archive'),
+            claimName: objectName,
+            readOnly: fc.boolean(),
+          },
+          { requiredKeys: ['mountPath', 'claimName'] },
+        ),
+      ),
+      fc.constantFrom(
+        { mountPath: '/', size: '1Gi' },
+        { mountPath: '/data', size: '0' },
+        { mountPath: '/d', size: '1Gi', claimName: 'c' },
+        { mountPath: '/d' },
+      ),
     ),
     core: fc.boolean(),
   },
@@ -123,11 +243,12 @@ const PATHS: Record<string, string> = {
   Deployment: `/apis/apps/v1/namespaces/${ns}/deployments`,
   Service: `/api/v1/namespaces/${ns}/services`,
   ConfigMap: `/api/v1/namespaces/${ns}/configmaps`,
+  PersistentVolumeClaim: `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
 };
 
 t.test('every admitted generated spec renders into objects kube-apiserver accepts', async (t) => {
   // A fixed seed: the same specs on every run, so a failure reproduces.
-  const samples = fc.sample(spec, { numRuns: 60, seed: 20261129 });
+  const samples = fc.sample(spec, { numRuns: 150, seed: 20261129 });
   let checked = 0;
   for (const [i, raw] of samples.entries()) {
     // Health checks must name a declared port; derive one when there is a port to name.
@@ -139,7 +260,7 @@ t.test('every admitted generated spec renders into objects kube-apiserver accept
     if (!ps) continue;
     checked++;
     const children = render(ps);
-    for (const child of [children.deployment, children.service, children.configMap]) {
+    for (const child of [children.deployment, children.service, children.configMap, children.dataClaim]) {
       if (!child) continue;
       const res = await call(API, 'POST', `${PATHS[child.kind as string]}?dryRun=All`, {
         body: JSON.stringify(child),

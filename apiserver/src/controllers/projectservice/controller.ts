@@ -62,6 +62,7 @@ const CHILD_KINDS = [
   { field: 'deployment', apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
   { field: 'service', apiVersion: 'v1', kind: 'Service', plural: 'services' },
   { field: 'configMap', apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' },
+  { field: 'dataClaim', apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims' },
 ] as const;
 type ChildKind = (typeof CHILD_KINDS)[number];
 
@@ -154,11 +155,12 @@ export class ProjectServiceController implements Controller {
         onUpsert: byOwner,
         onDelete: byOwner,
       });
-    const [deployments, services, configMaps] = CHILD_KINDS.map(child);
+    const [deployments, services, configMaps, dataClaims] = CHILD_KINDS.map(child);
     this.#children = {
       deployment: deployments as Informer<KubernetesObject>,
       service: services as Informer<KubernetesObject>,
       configMap: configMaps as Informer<KubernetesObject>,
+      dataClaim: dataClaims as Informer<KubernetesObject>,
     };
     const byServiceLabel = (pod: V1Pod) =>
       enqueue(pod.metadata?.namespace, pod.metadata?.labels?.[SERVICE_LABEL]);
@@ -230,6 +232,7 @@ export class ProjectServiceController implements Controller {
       deployment: names.deployment,
       service: names.service,
       configMap: names.configMap,
+      dataClaim: names.dataClaim,
     };
     const plans: Plan[] = [];
     for (const child of CHILD_KINDS) {

@@ -21,11 +21,19 @@ export interface ChildNames {
   configMap: string;
   /** The per-replica volume; each replica's claim is `<pod name>-data`. */
   dataVolume: string;
+  /** The shared data claim of `spec.data.size`, one per service whatever its pod template. */
+  dataClaim: string;
 }
 
 export function childNames(ps: ProjectService): ChildNames {
   const name = nameOf(ps);
-  return { deployment: name, service: name, configMap: `${name}-config`, dataVolume: 'data' };
+  return {
+    deployment: name,
+    service: name,
+    configMap: `${name}-config`,
+    dataVolume: 'data',
+    dataClaim: `${name}-shared`,
+  };
 }
 
 export function nameOf(ps: ProjectService): string {

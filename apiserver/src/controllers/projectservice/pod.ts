@@ -1,6 +1,6 @@
 // The pod template of a ProjectService: one container built from the spec alone, the
 // scheduling hints the scheduler extender reads, the config directory, the per-replica local
-// disk, probes and a security context that passes Pod Security Admission "restricted".
+// disk, Secret/ConfigMap sources (sources.ts), placement (placement.ts), shared data (data.ts), probes and a security context that passes Pod Security Admission "restricted".
 // Pure and deterministic (same spec → byte-identical template), because any change here rolls
 // every replica of every service.
 //
@@ -39,8 +39,11 @@ import {
   RESTARTED_AT_ANNOTATION,
   SRIOV_VF_RESOURCE,
 } from '../../../../common/names.ts';
+import { dataMounts, dataVolumes } from './data.ts';
 import { childLabels, childNames, nameOf } from './identity.ts';
+import { placement } from './placement.ts';
 import { sortedRecord } from './sorted.ts';
+import { envFrom, envVar, imagePullSecrets, secretMounts, secretVolumes } from './sources.ts';
 
 /** Pod-template annotation holding the config's content hash when `onChange: Restart`. */
 export const CONFIG_HASH_ANNOTATION = 'kubehpc.dev/config-hash';
@@ -85,6 +88,7 @@ export function podTemplate(ps: ProjectService, options: PodOptions = {}): V1Pod
     annotations[RESTARTED_AT_ANNOTATION] = restartedAt;
 
   const volumes = podVolumes(ps, options);
+  const pullSecrets = imagePullSecrets(spec);
   return {
     metadata: {
       labels: sortedRecord(labels),
@@ -96,19 +100,22 @@ export function podTemplate(ps: ProjectService, options: PodOptions = {}): V1Pod
       containers: [container(ps)],
       // Projects hold many services; docker-link variables for each would crowd the env.
       enableServiceLinks: false,
-      securityContext: podSecurityContext(volumes.some((v) => v.ephemeral !== undefined)),
+      ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets } : {}),
+      securityContext: podSecurityContext(
+        volumes.some((v) => v.ephemeral !== undefined || v.persistentVolumeClaim !== undefined),
+      ),
       ...(volumes.length > 0 ? { volumes } : {}),
-      ...realNodePlacement(ps),
+      ...placement(ps, realNodePlacement(ps)),
     },
   };
 }
 
 /**
  * The local platform's real node (real-0), asked for with the annotation `kubehpc.dev/real-node:
- * "true"`: a node selector for its class and a toleration of its taint. A stand-in until
- * ProjectService has placement fields; any other value asks for nothing.
+ * "true"`: a node selector for its class and a toleration of its taint. Predates
+ * spec.placement and is checked at admission like it; any other value asks for nothing.
  */
-function realNodePlacement(ps: ProjectService): Pick<V1PodSpec, 'nodeSelector' | 'tolerations'> {
+export function realNodePlacement(ps: ProjectService): Pick<V1PodSpec, 'nodeSelector' | 'tolerations'> {
   if (ps.metadata?.annotations?.[REAL_NODE_ANNOTATION] !== 'true') return {};
   return {
     nodeSelector: { [NODE_CLASS_LABEL]: REAL_NODE_CLASS },
@@ -137,9 +144,8 @@ function container(ps: ProjectService): V1Container {
     name: p.name,
     protocol: p.protocol ?? 'TCP',
   }));
-  const env = (spec.env ?? []).map(
-    (e): V1EnvVar => (e.value ? { name: e.name, value: e.value } : { name: e.name }),
-  );
+  const env: V1EnvVar[] = (spec.env ?? []).map(envVar);
+  const fromSources = envFrom(spec);
   const resources = containerResources(ps);
   const mounts = volumeMounts(ps);
   const check = spec.healthCheck;
@@ -149,6 +155,7 @@ function container(ps: ProjectService): V1Container {
     ...(spec.command && spec.command.length > 0 ? { command: [...spec.command] } : {}),
     ...(spec.args && spec.args.length > 0 ? { args: [...spec.args] } : {}),
     ...(env.length > 0 ? { env } : {}),
+    ...(fromSources.length > 0 ? { envFrom: fromSources } : {}),
     ...(ports.length > 0 ? { ports } : {}),
     ...(resources ? { resources } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
@@ -176,6 +183,8 @@ function containerResources(
   const disk = spec.hardware?.localDisk;
   if (vfs > 0) amounts[SRIOV_VF_RESOURCE] = String(vfs);
   if (disk) amounts[LOCAL_DISK_RESOURCE] = disk;
+  // Whole numbers, requests equal to limits, as Kubernetes insists for extended resources.
+  for (const [name, amount] of Object.entries(spec.resources?.extended ?? {})) amounts[name] = amount;
   const needsExtender = spec.hardware?.numa === NUMA_POLICY_SINGLE_NODE || spec.core === true;
   if (needsExtender && vfs === 0 && !disk) amounts[PLACEMENT_RESOURCE] = '1';
   if (Object.keys(amounts).length === 0) return undefined;
@@ -211,6 +220,7 @@ function podVolumes(ps: ProjectService, options: PodOptions): V1Volume[] {
         : { name: names.dataVolume, emptyDir: { sizeLimit: disk } },
     );
   }
+  volumes.push(...secretVolumes(ps.spec), ...dataVolumes(ps));
   return volumes;
 }
 
@@ -225,6 +235,7 @@ function volumeMounts(ps: ProjectService): V1VolumeMount[] {
   if (ps.spec.hardware?.localDisk) {
     mounts.push({ mountPath: DATA_MOUNT_PATH, name: childNames(ps).dataVolume });
   }
+  mounts.push(...secretMounts(ps.spec), ...dataMounts(ps));
   return mounts;
 }
 

@@ -1,11 +1,13 @@
 // A ProjectService → the Kubernetes objects that realise it: a Deployment always, a Service
-// when it has ports, a ConfigMap when it has config. Each is complete as the controller means
+// when it has ports, a ConfigMap when it has config, a PersistentVolumeClaim when it asks for
+// shared data by size. Each is complete as the controller means
 // to apply it (server-side apply with FIELD_MANAGER), labelled and owned by the service, with
 // keys in a stable order. An absent child (`undefined`) is one the loop must delete if it
 // owns a live one. Pure: no clock, no randomness, no I/O.
 
-import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1PersistentVolumeClaim, V1Service } from '@kubernetes/client-node';
 import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
+import { renderDataClaim } from './data.ts';
 import { childLabels, childNames, namespaceOf, ownerReference, selectorLabels } from './identity.ts';
 import { type PodOptions, podTemplate } from './pod.ts';
 import { sortedRecord } from './sorted.ts';
@@ -22,6 +24,8 @@ export interface Children {
   deployment: V1Deployment;
   service: V1Service | undefined;
   configMap: V1ConfigMap | undefined;
+  /** The shared data claim (spec.data.size); never deleted by a rollout. */
+  dataClaim: V1PersistentVolumeClaim | undefined;
 }
 
 export function render(ps: ProjectService, options: RenderOptions = {}): Children {
@@ -29,6 +33,7 @@ export function render(ps: ProjectService, options: RenderOptions = {}): Childre
     deployment: renderDeployment(ps, options),
     service: renderService(ps),
     configMap: renderConfigMap(ps),
+    dataClaim: renderDataClaim(ps),
   };
 }
 

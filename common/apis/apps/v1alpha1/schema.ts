@@ -2,12 +2,15 @@
 // truth for its fields, defaults (`default`), structural validation, `kubectl explain` and
 // the published OpenAPI. Only what a schema cannot say is in validation.ts.
 //
-// There is deliberately no field for a security context, volumes, host paths or host
+// There is deliberately no field for a security context, arbitrary volumes, host paths or host
 // networking: the controller builds pods from these fields alone, so a user who may create
 // a ProjectService cannot ask for a privileged or host-reaching pod through it.
 
 import { CONDITIONS_SCHEMA, objectSchema } from '../../meta/schema.ts';
 import type { Schema } from '../../schema.ts';
+import { DATA } from './data-schema.ts';
+import { PLACEMENT } from './placement-schema.ts';
+import { ENV_FROM, ENV_VAR, IMAGE_PULL_SECRETS, SECRET_FILES } from './sources-schema.ts';
 
 const PORT_NUMBER: Schema = { type: 'integer', format: 'int32', minimum: 1, maximum: 65535 };
 
@@ -27,21 +30,19 @@ const PORT: Schema = {
   },
 };
 
-const ENV_VAR: Schema = {
-  type: 'object',
-  required: ['name'],
-  properties: {
-    name: { type: 'string', format: 'env-var-name', minLength: 1, description: 'Environment variable name.' },
-    value: { type: 'string', default: '', description: 'Its value.' },
-  },
-};
-
 const RESOURCES: Schema = {
   type: 'object',
   description: 'Compute resources each replica gets (requests and limits alike).',
   properties: {
     cpu: { type: 'string', format: 'quantity', description: 'CPU per replica, e.g. "2" or "500m".' },
     memory: { type: 'string', format: 'quantity', description: 'Memory per replica, e.g. 4Gi.' },
+    extended: {
+      type: 'object',
+      description:
+        'Extended resources per replica by name, whole numbers, e.g. nvidia.com/gpu: "1" (requests equal limits).',
+      additionalProperties: { type: 'string', format: 'quantity', minLength: 1 },
+      maxProperties: 16,
+    },
   },
 };
 
@@ -183,6 +184,9 @@ export const PROJECT_SERVICE_SPEC_SCHEMA: Schema = {
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name'],
     },
+    envFrom: ENV_FROM,
+    secretFiles: SECRET_FILES,
+    imagePullSecrets: IMAGE_PULL_SECRETS,
     resources: RESOURCES,
     config: CONFIG,
     hardware: HARDWARE,
@@ -192,6 +196,8 @@ export const PROJECT_SERVICE_SPEC_SCHEMA: Schema = {
       description: 'Counts toward the "at most N core services per node" placement limit.',
     },
     healthCheck: HEALTH_CHECK,
+    placement: PLACEMENT,
+    data: DATA,
   },
 };
 

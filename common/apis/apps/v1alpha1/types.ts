@@ -10,14 +10,62 @@ export interface ServicePort {
   protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
+export interface KeyRef {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
 export interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: { secretKeyRef?: KeyRef; configMapKeyRef?: KeyRef };
+}
+
+export interface ObjectRef {
+  name: string;
+  optional?: boolean;
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  secretRef?: ObjectRef;
+  configMapRef?: ObjectRef;
+}
+
+export interface SecretFiles {
+  secretName: string;
+  mountPath: string;
 }
 
 export interface Resources {
   cpu?: string;
   memory?: string;
+  /** Extended resource name → whole quantity, e.g. `nvidia.com/gpu: "1"`. */
+  extended?: Record<string, string>;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+export interface Placement {
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  spread?: 'None' | 'Nodes' | 'NodesRequired';
+}
+
+export interface Data {
+  mountPath: string;
+  size?: string;
+  storageClassName?: string;
+  accessMode?: 'ReadWriteMany' | 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadOnlyMany';
+  claimName?: string;
+  readOnly?: boolean;
 }
 
 export interface ConfigFiles {
@@ -48,11 +96,16 @@ export interface ProjectServiceSpec {
   replicas?: number;
   ports?: ServicePort[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  secretFiles?: SecretFiles[];
+  imagePullSecrets?: { name: string }[];
   resources?: Resources;
   config?: ConfigFiles;
   hardware?: Hardware;
   core?: boolean;
   healthCheck?: HealthCheck;
+  placement?: Placement;
+  data?: Data;
 }
 
 export type ProjectServicePhase = 'Pending' | 'Progressing' | 'Running' | 'Degraded' | 'Failed';

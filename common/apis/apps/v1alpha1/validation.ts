@@ -9,6 +9,7 @@ import { DATA_MOUNT_PATH } from '../../../names.ts';
 import { parseQuantity } from '../../../quantity.ts';
 import * as field from '../../field.ts';
 import { configKey } from '../../formats.ts';
+import { normalisePath, validateFields } from './fields-validation.ts';
 import type { ProjectServiceSpec } from './types.ts';
 
 /** A ConfigMap holds at most 1 MiB; the files become one. */
@@ -30,12 +31,6 @@ function positiveQuantity(
 ): void {
   const parsed = quantity(value);
   if (parsed !== undefined && parsed <= 0) errors.push(field.invalid(path, value, 'must be greater than 0'));
-}
-
-/** `/a//b/` → `/a/b`; `.` segments dropped (the schema already refuses `..`). */
-function normalisePath(p: string): string {
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  return `/${parts.join('/')}`;
 }
 
 export function validateProjectServiceSpec(
@@ -119,6 +114,7 @@ export function validateProjectServiceSpec(
       }
     }
   }
+  errors.push(...validateFields(spec, path));
   return errors;
 }
 

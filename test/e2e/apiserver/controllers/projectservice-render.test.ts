@@ -67,6 +67,45 @@ const variants: Array<[string, () => ProjectService, { localDiskStorageClass?: s
       }),
     {},
   ],
+  [
+    'every field of issue 14: Secret/ConfigMap env, Secret files, pull secrets, GPUs, placement, shared data',
+    () =>
+      projectService({
+        core: true,
+        env: [
+          { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+          { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode', optional: true } } },
+        ],
+        envFrom: [{ secretRef: { name: 'keys' }, prefix: 'KEY_' }, { configMapRef: { name: 'settings' } }],
+        secretFiles: [{ secretName: 'tls', mountPath: '/etc/tls' }],
+        imagePullSecrets: [{ name: 'registry' }],
+        resources: { cpu: '1', memory: '1Gi', extended: { 'nvidia.com/gpu': '1', 'example.org/fpga': '2' } },
+        placement: {
+          nodeSelector: { 'node.kubehpc.dev/pool': 'gpu' },
+          tolerations: [
+            { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+            {
+              key: 'maintenance',
+              operator: 'Equal',
+              value: 'soon',
+              effect: 'NoExecute',
+              tolerationSeconds: 60,
+            },
+          ],
+        },
+        data: { mountPath: '/shared', size: '10Gi', storageClassName: 'standard' },
+      }),
+    {},
+  ],
+  [
+    'required spread and an existing read-only claim',
+    () =>
+      projectService({
+        placement: { spread: 'NodesRequired' },
+        data: { mountPath: '/archive', claimName: 'archive', readOnly: true },
+      }),
+    {},
+  ],
 ];
 
 for (const [name, make, options] of variants) {
@@ -76,7 +115,7 @@ for (const [name, make, options] of variants) {
       const ns = await restrictedNamespace(t);
       const ps = inNamespace(make(), ns);
       const children = render(ps, options);
-      for (const child of [children.deployment, children.service, children.configMap]) {
+      for (const child of [children.deployment, children.service, children.configMap, children.dataClaim]) {
         if (!child) continue;
         const r = await dryRun(child);
         t.equal(r.code, 0, `${child.kind} accepted: ${r.stderr}`);

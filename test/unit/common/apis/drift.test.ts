@@ -67,8 +67,41 @@ const psSpec: DeepRequired<ProjectServiceSpec> = {
   args: ['--serve'],
   replicas: 3,
   ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-  env: [{ name: 'JAVA_OPTS', value: '-Xmx2g' }],
-  resources: { cpu: '2', memory: '4Gi' },
+  env: [
+    {
+      name: 'DB_PASSWORD',
+      value: '',
+      valueFrom: {
+        secretKeyRef: { name: 'db', key: 'password', optional: false },
+        configMapKeyRef: { name: 'settings', key: 'mode', optional: false },
+      },
+    },
+  ],
+  envFrom: [
+    {
+      prefix: 'DB_',
+      secretRef: { name: 'db', optional: false },
+      configMapRef: { name: 'settings', optional: false },
+    },
+  ],
+  secretFiles: [{ secretName: 'tls', mountPath: '/etc/tls' }],
+  imagePullSecrets: [{ name: 'registry' }],
+  resources: { cpu: '2', memory: '4Gi', extended: { 'nvidia.com/gpu': '1' } },
+  placement: {
+    nodeSelector: { 'node.kubehpc.dev/pool': 'gpu' },
+    tolerations: [
+      { key: 'nvidia.com/gpu', operator: 'Exists', value: '', effect: 'NoExecute', tolerationSeconds: 30 },
+    ],
+    spread: 'Nodes',
+  },
+  data: {
+    mountPath: '/shared',
+    size: '10Gi',
+    storageClassName: 'standard',
+    accessMode: 'ReadWriteMany',
+    claimName: 'existing',
+    readOnly: false,
+  },
   config: { mountPath: '/app/config', files: { 'application.yml': 'a: 1' }, onChange: 'Live' },
   hardware: { sriovVFs: 2, numa: 'SingleNode', localDisk: '50Gi' },
   core: true,
@@ -192,6 +225,8 @@ const MAP_LEAVES = new Set([
   'metadata.annotations',
   'metadata.managedFields[].fieldsV1',
   'spec.config.files',
+  'spec.placement.nodeSelector',
+  'spec.resources.extended',
 ]);
 
 for (const [def, spec, status] of [

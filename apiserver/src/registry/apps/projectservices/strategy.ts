@@ -7,6 +7,7 @@ import type {
 } from '../../../../../common/apis/apps/v1alpha1/types.ts';
 import { SERVICE_LABEL } from '../../../../../common/names.ts';
 import { age, type Strategy } from '../../strategy.ts';
+import { admitReferences } from './admission.ts';
 
 export const projectServiceStrategy: Strategy<ProjectServiceSpec, ProjectServiceStatus> = {
   definition: PROJECT_SERVICE,
@@ -50,6 +51,7 @@ export const projectServiceStrategy: Strategy<ProjectServiceSpec, ProjectService
       hardware.length > 0 ? hardware.join(',') : '<none>',
     ];
   },
+  admit: admitReferences,
   scale: {
     specReplicas: (o) => o.spec.replicas ?? 1,
     setSpecReplicas: (o, replicas) => {
