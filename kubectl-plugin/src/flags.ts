@@ -96,6 +96,11 @@ export const spec = {
   'local-disk': Flags.string({ description: 'Local disk per replica (e.g. 50Gi)' }),
   core: Flags.boolean({ description: 'Count as a core service (at most N per node)', allowNo: true }),
   health: Flags.string({ description: 'Health check: http:/PATH:PORT or tcp:PORT' }),
+  expose: Flags.string({
+    description:
+      'Expose a port (repeatable): [PORT=]nodeport|clusterip|ingress:HOST[/PATH][@CLASS]|httproute:HOST[/PATH]@[NS/]GATEWAY[:LISTENER]',
+    multiple: true,
+  }),
   file: Flags.string({ char: 'f', description: 'A ProjectService YAML; flags override its fields' }),
   'force-conflicts': Flags.boolean({ description: 'Take over fields another field manager owns' }),
 };

@@ -66,7 +66,20 @@ const psSpec: DeepRequired<ProjectServiceSpec> = {
   command: ['/bin/portal'],
   args: ['--serve'],
   replicas: 3,
-  ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  ports: [
+    {
+      name: 'http',
+      port: 8080,
+      protocol: 'TCP',
+      expose: {
+        type: 'HTTPRoute',
+        host: 'portal.example.org',
+        path: '/',
+        ingressClassName: 'nginx',
+        gateway: { name: 'main', namespace: 'gateways', sectionName: 'http' },
+      },
+    },
+  ],
   env: [{ name: 'JAVA_OPTS', value: '-Xmx2g' }],
   resources: { cpu: '2', memory: '4Gi' },
   config: { mountPath: '/app/config', files: { 'application.yml': 'a: 1' }, onChange: 'Live' },
@@ -91,6 +104,7 @@ const psStatus: DeepRequired<ProjectServiceStatus> = {
   selector: 'app=portal',
   observedGeneration: 2,
   endpoint: 'portal.climate.svc:8080',
+  endpoints: [{ port: 'http', type: 'ClusterIP', url: 'portal.climate.svc:8080' }],
   conditions: [condition],
 };
 
