@@ -3,31 +3,11 @@
 // installs the standard-channel CRDs the controller finds them by itself and creates an
 // owned HTTPRoute the CRD's own validation accepts; removing the exposure deletes it. The
 // test removes the CRDs it installed.
-//
-// The CRD YAML comes from the Go module sigs.k8s.io/gateway-api at a pinned version through
-// the Go module proxy, checked against the checksum database and kept in Go's module cache
-// (outside the repository), like the control-plane sources: the HTTPRoute CRD alone is
-// ~340 KB of generated YAML we would otherwise vendor and update by hand.
+// (CRDs: test/support/gateway-api.ts.)
 
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import t from 'tap';
 import { eventually, isNotFound, kubectl, testNamespace } from '../../../support/cluster.ts';
-
-const GATEWAY_API = 'sigs.k8s.io/gateway-api@v1.4.0';
-const CRDS = ['httproutes', 'gateways'].map((r) => `gateway.networking.k8s.io_${r}.yaml`);
-const CRD_NAMES = ['httproutes.gateway.networking.k8s.io', 'gateways.gateway.networking.k8s.io'];
-
-async function crdDirectory(): Promise<string> {
-  const { stdout } = await promisify(execFile)('go', ['mod', 'download', '-json', GATEWAY_API], {
-    cwd: '/',
-    env: { ...process.env, GOFLAGS: '-mod=mod' },
-    maxBuffer: 4 * 1024 * 1024,
-  });
-  const { Dir } = JSON.parse(stdout) as { Dir: string };
-  return join(Dir, 'config/crd/standard');
-}
+import { gatewayAPIServed, installGatewayAPI } from '../../../support/gateway-api.ts';
 
 interface PS {
   metadata: { uid: string };
@@ -53,7 +33,7 @@ spec:
       port: 8080
 ${expose ? `      expose: {type: HTTPRoute, host: ${host}, path: /v2, gateway: {name: main, namespace: ${ns}}}\n` : ''}`;
 
-const servedAlready = (await kubectl(['get', 'crd', CRD_NAMES[0] as string])).code === 0;
+const servedAlready = await gatewayAPIServed();
 
 t.test(
   'HTTPRoute: refused without Gateway API, created and owned with it, deleted with the exposure',
@@ -74,12 +54,7 @@ t.test(
         return now.condition?.status === 'False' ? now : undefined;
       });
       t.match(condition, { reason: 'GatewayAPIUnavailable', message: /install the Gateway API CRDs/ });
-      const dir = await crdDirectory();
-      t.teardown(async () => {
-        await kubectl(['delete', 'crd', ...CRD_NAMES, '--ignore-not-found', '--wait=true']);
-      });
-      for (const file of CRDS) await ok(['apply', '--server-side', '-f', join(dir, file)]);
-      await ok(['wait', '--for=condition=Established', '--timeout=60s', ...CRD_NAMES.map((n) => `crd/${n}`)]);
+      await installGatewayAPI(t);
     }
 
     const route = await eventually(
