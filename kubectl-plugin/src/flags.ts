@@ -119,6 +119,11 @@ export const spec = {
     multiple: true,
   }),
   volume: Flags.string({ description: 'Shared persistent volume, SIZE:PATH (e.g. 100Gi:/shared)' }),
+  expose: Flags.string({
+    description:
+      'Expose a port (repeatable): [PORT=]nodeport|clusterip|ingress:HOST[/PATH][@CLASS]|httproute:HOST[/PATH]@[NS/]GATEWAY[:LISTENER]',
+    multiple: true,
+  }),
   file: Flags.string({ char: 'f', description: 'A ProjectService YAML; flags override its fields' }),
   'force-conflicts': Flags.boolean({ description: 'Take over fields another field manager owns' }),
 };

@@ -9,5 +9,6 @@ export default class Deploy extends HpcCommand {
   static override examples = [
     'kubectl hpc deploy portal --image registry.example/portal:1.4.2 --replicas 3 --port http:8080',
     'kubectl hpc deploy solver --image registry.example/solver:2 --vf 2 --numa single --local-disk 50Gi',
+    'kubectl hpc deploy portal --image registry.example/portal:1.4.2 --port http:8080 --expose ingress:portal.example.org/',
   ];
 }

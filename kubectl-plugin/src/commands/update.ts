@@ -9,5 +9,6 @@ export default class Update extends HpcCommand {
   static override examples = [
     'kubectl hpc update portal --image registry.example/portal:1.4.3',
     'kubectl hpc update portal --env LOG_LEVEL=debug',
+    'kubectl hpc update portal --expose http=nodeport',
   ];
 }

@@ -22,6 +22,7 @@ export interface ServiceLike {
     updatedReplicas?: number;
     observedGeneration?: number;
     endpoint?: string;
+    endpoints?: { port: string; type: string; url: string }[];
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
   };
 }

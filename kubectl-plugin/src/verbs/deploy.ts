@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify } from 'yaml';
 import { ApiError } from '../../../common/kube/client.ts';
 import { PROJECT_SERVICES } from '../../../common/kube/resources.ts';
+import { exposedLines, parseExpose, withExposures } from '../deploy/expose.ts';
 import { givenSpec, type SpecFlags } from '../deploy/given.ts';
 import { applyBody, type Current, mergeSpec, ownedSpec, type Spec } from '../deploy/spec.ts';
 import { waitReady } from '../deploy/wait.ts';
@@ -41,9 +42,10 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
   const file = typeof flags.file === 'string' ? fromFile(flags.file) : undefined;
   const name = checkName(args.name ?? file?.name ?? '', 'service name');
   const given = mergeSpec(file?.spec ?? {}, givenSpec(flags as SpecFlags, readText));
+  const exposures = ((flags.expose as string[] | undefined) ?? []).map(parseExpose);
   if (!isUpdate && !given.image)
     throw new UsageError('deploy needs --image (or a -f manifest with spec.image)');
-  if (isUpdate && Object.keys(given).length === 0)
+  if (isUpdate && Object.keys(given).length === 0 && exposures.length === 0)
     throw new UsageError('update needs at least one field to change');
   const timeoutMs = parseDuration(String(flags.timeout ?? '5m'), 'timeout');
   const dryRun = String(flags['dry-run'] ?? 'none');
@@ -51,7 +53,8 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
 
   if (dryRun === 'client') {
     const ns = typeof flags.namespace === 'string' ? flags.namespace : undefined;
-    process.stdout.write(`${stringify(applyBody(ns ?? '', name, given)).trimEnd()}\n`);
+    const spec = exposures.length > 0 ? { ...given, ports: withExposures(given.ports, exposures) } : given;
+    process.stdout.write(`${stringify(applyBody(ns ?? '', name, spec)).trimEnd()}\n`);
     process.stderr.write(
       `projectservice.apps.kubehpc.dev/${name} ${isUpdate ? 'configured' : 'deployed'} (dry run)\n`,
     );
@@ -70,7 +73,11 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
           `projectservice "${name}" does not exist in ${namespace}: use deploy to create it`,
         );
     }
-    const body = applyBody(namespace, name, mergeSpec(ownedSpec(current, manager), given));
+    const spec = mergeSpec(ownedSpec(current, manager), given);
+    // An exposure is set on a port: the ports given, else those this manager or others set.
+    if (exposures.length > 0)
+      spec.ports = withExposures(spec.ports ?? (current?.spec?.ports as Spec['ports']), exposures);
+    const body = applyBody(namespace, name, spec);
     const applied = await api.apply<Current>(PROJECT_SERVICES, namespace, name, body, {
       fieldManager: manager,
       force: Boolean(flags['force-conflicts']),
@@ -89,6 +96,11 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
     process.stdout.write(
       `${name} is ready: ${ready.status?.readyReplicas ?? 0}/${ready.spec?.replicas ?? 1} replicas${ready.status?.endpoint ? `, endpoint ${ready.status.endpoint}` : ''}\n`,
     );
+    const outside = exposedLines(ready.status?.endpoints);
+    if (outside.length > 0) process.stdout.write(`exposed:\n${outside.join('\n')}\n`);
+    const exposed = ready.status?.conditions?.find((c) => c.type === 'Exposed');
+    if (exposed?.status === 'False')
+      process.stderr.write(`warning: not exposed yet (${exposed.reason}): ${exposed.message ?? ''}\n`);
     return 0;
   } finally {
     session.close();

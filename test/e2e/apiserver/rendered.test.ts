@@ -1,17 +1,20 @@
 // Whatever the API admits, the cluster accepts: many generated specs go through the real
 // admission (decode and validation), the admitted ones are rendered by the controller's own
-// renderer into a Deployment, a Service, a ConfigMap and a PersistentVolumeClaim, and each rendered object is created
+// renderer into a Deployment, a Service, a ConfigMap and a PersistentVolumeClaim (and the
+// exposure's NodePort Service, Ingress and HTTPRoute), and each rendered object is created
 // with a server-side dry run on the platform's kube-apiserver. A spec the API admits but the
 // cluster refuses would leave a ProjectService stuck Failed: this test finds it. New spec
 // fields extend the generator below.
 
 import fc from 'fast-check';
 import t from 'tap';
+import { planExposure } from '../../../apiserver/src/controllers/projectservice/exposure.ts';
 import { render } from '../../../apiserver/src/controllers/projectservice/render.ts';
 import { PROJECT_SERVICE } from '../../../common/apis/apps/v1alpha1/register.ts';
 import { decode, validateObject } from '../../../common/apis/decode.ts';
 import { StatusError } from '../../../common/apis/meta/errors.ts';
 import { platform, testNamespace } from '../../support/cluster.ts';
+import { installGatewayAPI } from '../../support/gateway-api.ts';
 import { call } from './support.ts';
 
 const ns = await testNamespace(t, 'rendered');
@@ -48,6 +51,36 @@ const configKey = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'app.conf'),
 );
 
+// Exposure: mostly what the API admits, some hosts and paths it must refuse.
+const host = fc.oneof(
+  { weight: 8, arbitrary: word(lower, 1, 10).map((w) => `${w}.example.org`) },
+  { weight: 1, arbitrary: fc.constantFrom('*.example.org', '10.0.0.1', 'Upper.example.org') },
+);
+const routePath = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('/', '/api', '/a-b/c_d.e~', '/x;y=z', "/it's:@ok") },
+  { weight: 1, arbitrary: fc.constantFrom('//x', '/a/../b', 'relative', '/a%2fb') },
+);
+const expose = fc.oneof(
+  fc.record({ type: fc.constant('ClusterIP') }),
+  fc.record({ type: fc.constant('NodePort') }),
+  fc.record(
+    { type: fc.constant('Ingress'), host, path: routePath, ingressClassName: fc.constant('nginx') },
+    { requiredKeys: ['type', 'host'] },
+  ),
+  fc.record(
+    {
+      type: fc.constant('HTTPRoute'),
+      host,
+      path: routePath,
+      gateway: fc.record(
+        { name: fc.constant('main'), namespace: fc.constant('gateways'), sectionName: fc.constant('http') },
+        { requiredKeys: ['name'] },
+      ),
+    },
+    { requiredKeys: ['type', 'host', 'gateway'] },
+  ),
+);
+
 const spec = fc.record(
   {
     image: fc.oneof(
@@ -75,6 +108,7 @@ const spec = fc.record(
         name: portName,
         port: fc.integer({ min: 1, max: 65535 }),
         protocol: fc.constantFrom('TCP', 'UDP', 'SCTP'),
+        expose: fc.option(expose, { nil: undefined }),
       }),
       { selector: (p) => p.name, maxLength: 4 },
     ),
@@ -244,12 +278,17 @@ const PATHS: Record<string, string> = {
   Service: `/api/v1/namespaces/${ns}/services`,
   ConfigMap: `/api/v1/namespaces/${ns}/configmaps`,
   PersistentVolumeClaim: `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
+  Ingress: `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses`,
+  HTTPRoute: `/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/httproutes`,
 };
+// HTTPRoutes are dry-run against the Gateway API CRDs' own validation.
+await installGatewayAPI(t);
 
 t.test('every admitted generated spec renders into objects kube-apiserver accepts', async (t) => {
   // A fixed seed: the same specs on every run, so a failure reproduces.
   const samples = fc.sample(spec, { numRuns: 150, seed: 20261129 });
   let checked = 0;
+  const exposureKinds = new Set<string>();
   for (const [i, raw] of samples.entries()) {
     // Health checks must name a declared port; derive one when there is a port to name.
     const withProbe =
@@ -260,8 +299,19 @@ t.test('every admitted generated spec renders into objects kube-apiserver accept
     if (!ps) continue;
     checked++;
     const children = render(ps);
-    for (const child of [children.deployment, children.service, children.configMap, children.dataClaim]) {
+    const exposure = planExposure(ps, { claims: [], gatewayAPI: true }).children;
+    for (const child of [
+      children.deployment,
+      children.service,
+      children.configMap,
+      children.dataClaim,
+      exposure.nodePortService,
+      exposure.ingress,
+      exposure.httpRoute,
+    ]) {
       if (!child) continue;
+      if (child === exposure.ingress || child === exposure.httpRoute || child === exposure.nodePortService)
+        exposureKinds.add(child.kind ?? '');
       const res = await call(API, 'POST', `${PATHS[child.kind as string]}?dryRun=All`, {
         body: JSON.stringify(child),
       });
@@ -271,4 +321,5 @@ t.test('every admitted generated spec renders into objects kube-apiserver accept
     }
   }
   t.ok(checked >= 20, `${checked} of ${samples.length} generated specs were admitted and checked`);
+  t.same([...exposureKinds].sort(), ['HTTPRoute', 'Ingress', 'Service'], 'every exposure child was dry-run');
 });

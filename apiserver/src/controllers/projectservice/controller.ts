@@ -9,7 +9,12 @@
 //   subresource only when it changed.
 // Children are applied, read and listed as plain JSON through common/kube's client, not
 // client-node's ObjectSerializer, which assigns keys and so loses a config file named
-// `__proto__`. Events say what was created, updated, repaired or refused. Decisions live in render.ts,
+// `__proto__`.
+// Exposure (exposure.ts decides): a NodePort Service, an Ingress and an HTTPRoute are children
+// like the others; what the cluster holds for them (every Ingress, through an unfiltered
+// informer; the HTTPRoutes, listed while a service has or had one, which also tells whether
+// Gateway API is served) is read here and handed to planExposure.
+// Events say what was created, updated, repaired or refused. Decisions live in render.ts,
 // drift.ts and status.ts; nothing here decides what a child should look like.
 
 import {
@@ -22,7 +27,9 @@ import {
   PatchStrategy,
   type V1ConfigMap,
   type V1Deployment,
+  type V1Ingress,
   type V1Pod,
+  type V1Service,
   Watch,
 } from '@kubernetes/client-node';
 import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
@@ -36,6 +43,15 @@ import { apiFailure, isNamespaceTerminating, isPermanent } from '../errors.ts';
 import type { EventInput, EventRecorder } from '../events.ts';
 import { AppliedMemory, appliedText, needsApply } from './applied.ts';
 import { type Drift, drift, driftEvent, type KubeObject } from './drift.ts';
+import {
+  claimOf,
+  type ExposureChildren,
+  type ExposureProblem,
+  exposureNames,
+  GATEWAY_GROUP,
+  type HTTPRoute,
+  planExposure,
+} from './exposure.ts';
 import { childNames, FIELD_MANAGER, MANAGED_BY } from './identity.ts';
 import { type Children, render } from './render.ts';
 import { nextRevision, revisionsToPrune, type StoredRevision } from './revisions.ts';
@@ -47,6 +63,8 @@ const KIND = 'ProjectService';
 const MANAGED = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
 /** Every service is looked at again this often, whatever happened. */
 const RESYNC_MS = 5 * 60_000;
+/** A service waiting for the Gateway API CRDs is looked at again this often. */
+const GATEWAY_API_RETRY_MS = 15_000;
 
 export interface ControllerOptions {
   /** Plain-JSON client for the children (apply, read, list). */
@@ -63,6 +81,9 @@ const CHILD_KINDS = [
   { field: 'service', apiVersion: 'v1', kind: 'Service', plural: 'services' },
   { field: 'configMap', apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' },
   { field: 'dataClaim', apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims' },
+  { field: 'nodePortService', apiVersion: 'v1', kind: 'Service', plural: 'services' },
+  { field: 'ingress', apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses' },
+  { field: 'httpRoute', apiVersion: `${GATEWAY_GROUP}/v1`, kind: 'HTTPRoute', plural: 'httproutes' },
 ] as const;
 type ChildKind = (typeof CHILD_KINDS)[number];
 
@@ -73,6 +94,7 @@ function childPath(child: ChildKind, namespace?: string, name?: string): string 
   return `${prefix}/namespaces/${encodeURIComponent(namespace)}/${child.plural}/${encodeURIComponent(name ?? '')}`;
 }
 type ChildField = (typeof CHILD_KINDS)[number]['field'];
+type Desired = Children & ExposureChildren;
 
 interface ChildHeader {
   apiVersion: string;
@@ -84,7 +106,7 @@ interface ChildHeader {
 interface Plan {
   child: (typeof CHILD_KINDS)[number];
   header: ChildHeader;
-  want: Children[ChildField];
+  want: Desired[ChildField];
   current: KubernetesObject | undefined;
   found: Drift | undefined;
 }
@@ -94,6 +116,14 @@ interface Realised {
   live: Partial<Record<ChildField, KubernetesObject>>;
   applyError: ApplyError | undefined;
   events: EventInput[];
+  /** Exposures the cluster refused (a taken host, no Gateway API). */
+  exposureProblems: ExposureProblem[];
+}
+
+/** The plans, and what planning the exposure found the cluster refuses. */
+interface Observation {
+  plans: Plan[];
+  exposureProblems: ExposureProblem[];
 }
 
 export class ProjectServiceController implements Controller {
@@ -103,7 +133,7 @@ export class ProjectServiceController implements Controller {
   readonly #custom: CustomObjectsApi;
   readonly #runtime: ControllerRuntime;
   readonly #services: Informer<ProjectService & KubernetesObject>;
-  readonly #children: Record<ChildField, Informer<KubernetesObject>>;
+  readonly #children: Record<Exclude<ChildField, 'httpRoute'>, Informer<KubernetesObject>>;
   readonly #pods: Informer<V1Pod>;
   readonly #applied = new AppliedMemory();
   /** Generations whose ControllerRevision this term has recorded, per service key. */
@@ -155,12 +185,28 @@ export class ProjectServiceController implements Controller {
         onUpsert: byOwner,
         onDelete: byOwner,
       });
-    const [deployments, services, configMaps, dataClaims] = CHILD_KINDS.map(child);
+    const kindOf = (field: ChildField) => CHILD_KINDS.find((k) => k.field === field) as ChildKind;
+    const services = child(kindOf('service'));
+    // Every Ingress, not only ours: host ownership looks at other namespaces' too. A deleted
+    // one may free a host a service was refused.
+    const ingresses = this.#runtime.informer<KubernetesObject>({
+      name: 'ingresses',
+      path: childPath(kindOf('ingress')),
+      list: () =>
+        options.kube.request<KubernetesListObject<KubernetesObject>>('GET', childPath(kindOf('ingress'))),
+      onUpsert: byOwner,
+      onDelete: (o) => {
+        byOwner(o);
+        this.#retryRefusedHosts();
+      },
+    });
     this.#children = {
-      deployment: deployments as Informer<KubernetesObject>,
-      service: services as Informer<KubernetesObject>,
-      configMap: configMaps as Informer<KubernetesObject>,
-      dataClaim: dataClaims as Informer<KubernetesObject>,
+      deployment: child(kindOf('deployment')),
+      service: services,
+      configMap: child(kindOf('configMap')),
+      dataClaim: child(kindOf('dataClaim')),
+      nodePortService: services,
+      ingress: ingresses,
     };
     const byServiceLabel = (pod: V1Pod) =>
       enqueue(pod.metadata?.namespace, pod.metadata?.labels?.[SERVICE_LABEL]);
@@ -206,8 +252,11 @@ export class ProjectServiceController implements Controller {
       return;
     }
     const newGeneration = ps.status?.observedGeneration !== ps.metadata?.generation;
-    const plans = await this.#observe(ps);
+    const { plans, exposureProblems } = await this.#observe(ps);
     const outcome = await this.#realise(ps, plans, newGeneration);
+    if (outcome !== 'abandoned') outcome.exposureProblems = exposureProblems;
+    if (exposureProblems.some((p) => p.reason === 'GatewayAPIUnavailable'))
+      setTimeout(() => this.#runtime.enqueue(namespace, name), GATEWAY_API_RETRY_MS).unref();
     if (outcome === 'abandoned') return;
     // Issue 12 (rollback): record the realised spec as a ControllerRevision. Kept to this one
     // call and the method below so the controller-runtime move can re-hook it in one place.
@@ -223,26 +272,43 @@ export class ProjectServiceController implements Controller {
    * Each child as rendered and as it lives, with their drift. A child the cache says is out
    * of sync is read again first: the cache may lag the controller's own last write.
    */
-  async #observe(ps: ProjectService): Promise<Plan[]> {
+  async #observe(ps: ProjectService): Promise<Observation> {
     const namespace = ps.metadata.namespace ?? '';
     const uid = ps.metadata.uid ?? '';
-    const desired = render(ps);
+    const routes = await this.#httpRoutes(ps);
+    const exposure = planExposure(ps, {
+      claims: [
+        ...(this.#children.ingress.list() as V1Ingress[]).map(claimOf),
+        ...(routes ?? []).map(claimOf),
+      ],
+      gatewayAPI: routes !== undefined,
+    });
+    const desired: Desired = { ...render(ps), ...exposure.children };
     const names = childNames(ps);
+    const exposed = exposureNames(ps);
     const childName: Record<ChildField, string> = {
       deployment: names.deployment,
       service: names.service,
       configMap: names.configMap,
       dataClaim: names.dataClaim,
+      nodePortService: exposed.nodePortService,
+      ingress: exposed.ingress,
+      httpRoute: exposed.httpRoute,
     };
     const plans: Plan[] = [];
     for (const child of CHILD_KINDS) {
-      const want = desired[child.field] as Children[ChildField];
+      const want = desired[child.field] as Desired[ChildField];
       const header: ChildHeader = {
         apiVersion: child.apiVersion,
         kind: child.kind,
         metadata: { name: childName[child.field], namespace },
       };
-      let current = this.#children[child.field].get(header.metadata.name, namespace);
+      let current: KubernetesObject | undefined =
+        child.field === 'httpRoute'
+          ? routes?.find(
+              (r) => r.metadata.namespace === namespace && r.metadata.name === header.metadata.name,
+            )
+          : this.#children[child.field].get(header.metadata.name, namespace);
       let found: Drift | undefined;
       if (want) {
         found = drift(want as KubeObject, current as KubeObject | undefined, uid);
@@ -253,7 +319,41 @@ export class ProjectServiceController implements Controller {
       }
       plans.push({ child, header, want, current, found });
     }
-    return plans;
+    return { plans, exposureProblems: exposure.problems };
+  }
+
+  /**
+   * Every HTTPRoute of the cluster while the service asks for an HTTP route or had one (its
+   * own must be found to be updated or deleted); undefined when Gateway API is not served.
+   * Listed rather than watched: the CRDs may come and go while the controller runs.
+   */
+  async #httpRoutes(ps: ProjectService): Promise<HTTPRoute[] | undefined> {
+    const routed = (ps.spec.ports ?? []).some(
+      (p) => p.expose?.type === 'Ingress' || p.expose?.type === 'HTTPRoute',
+    );
+    const had =
+      ps.status?.endpoints?.some((e) => e.type === 'HTTPRoute') ||
+      ps.status?.conditions?.some((c) => c.type === 'Exposed');
+    if (!routed && !had) return [];
+    try {
+      const list = (await this.#custom.listClusterCustomObject({
+        group: GATEWAY_GROUP,
+        version: 'v1',
+        plural: 'httproutes',
+      })) as { items?: HTTPRoute[] };
+      return list.items ?? [];
+    } catch (error) {
+      if (apiFailure(error).code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Services refused a host are looked at again when an Ingress goes: the host may be free. */
+  #retryRefusedHosts(): void {
+    for (const ps of this.#services.list()) {
+      if (ps.status?.conditions?.some((c) => c.type === 'Exposed' && c.reason === 'HostTaken'))
+        this.#runtime.enqueue(ps.metadata?.namespace, ps.metadata?.name);
+    }
   }
 
   /**
@@ -264,7 +364,7 @@ export class ProjectServiceController implements Controller {
   async #realise(ps: ProjectService, plans: Plan[], newGeneration: boolean): Promise<Realised | 'abandoned'> {
     const uid = ps.metadata.uid ?? '';
     const service = `${ps.metadata.namespace ?? ''}/${ps.metadata.name ?? ''}`;
-    const result: Realised = { live: {}, applyError: undefined, events: [] };
+    const result: Realised = { live: {}, applyError: undefined, events: [], exposureProblems: [] };
     const conflict = plans.find((p) => p.found?.state === 'NotOwned');
     if (conflict?.found) {
       const { kind } = conflict.child;
@@ -334,6 +434,12 @@ export class ProjectServiceController implements Controller {
         configMap: realised.live.configMap as V1ConfigMap | undefined,
         pods,
         applyError: realised.applyError,
+        exposure: {
+          nodePortService: realised.live.nodePortService as V1Service | undefined,
+          ingress: realised.live.ingress as V1Ingress | undefined,
+          httpRoute: realised.live.httpRoute as HTTPRoute | undefined,
+          problems: realised.exposureProblems,
+        },
       },
       new Date(),
     );

@@ -6,7 +6,7 @@
 // owns a live one. Pure: no clock, no randomness, no I/O.
 
 import type { V1ConfigMap, V1Deployment, V1PersistentVolumeClaim, V1Service } from '@kubernetes/client-node';
-import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
+import type { ProjectService, ServicePort } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import { renderDataClaim } from './data.ts';
 import { childLabels, childNames, namespaceOf, ownerReference, selectorLabels } from './identity.ts';
 import { type PodOptions, podTemplate } from './pod.ts';
@@ -64,10 +64,20 @@ export function renderDeployment(ps: ProjectService, options: RenderOptions = {}
 export function renderService(ps: ProjectService): V1Service | undefined {
   const ports = ps.spec.ports ?? [];
   if (ports.length === 0) return undefined;
+  return serviceOver(ps, childNames(ps).service, ports, 'ClusterIP');
+}
+
+/** A Service named `name` over `ports`, selecting the service's pods by their named ports. */
+export function serviceOver(
+  ps: ProjectService,
+  name: string,
+  ports: readonly ServicePort[],
+  type: 'ClusterIP' | 'NodePort',
+): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadata(ps, childNames(ps).service, 'network'),
+    metadata: metadata(ps, name, 'network'),
     spec: {
       ports: ports.map((p) => ({
         name: p.name,
@@ -76,7 +86,7 @@ export function renderService(ps: ProjectService): V1Service | undefined {
         targetPort: p.name,
       })),
       selector: selectorLabels(ps),
-      type: 'ClusterIP',
+      type,
     },
   };
 }

@@ -24,6 +24,7 @@
 //                  with ProgressDeadlineExceeded when it stalled.
 //   ConfigApplied  only with spec.config: the ConfigMap holds the spec's files and, for
 //                  onChange: Restart, every replica has restarted onto them.
+//   Exposed        only when a port asks for NodePort, Ingress or HTTPRoute (exposure.ts).
 
 import type { V1ConfigMap, V1Deployment, V1DeploymentCondition, V1Pod } from '@kubernetes/client-node';
 import type {
@@ -33,11 +34,12 @@ import type {
 } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import type { Condition } from '../../../../common/apis/meta/types.ts';
 import { conditionMessage, conditionReason, conditionStatus, mergeConditions } from '../conditions.ts';
+import { endpoints, exposedCondition, type ObservedExposure } from './exposure.ts';
 import { nameOf, namespaceOf, selectorString } from './identity.ts';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod.ts';
 import { byCodePoint, sortedRecord } from './sorted.ts';
 
-export const CONDITION_TYPES = ['Ready', 'Available', 'Progressing', 'ConfigApplied'] as const;
+export const CONDITION_TYPES = ['Ready', 'Available', 'Progressing', 'ConfigApplied', 'Exposed'] as const;
 
 /** Longest condition message the API accepts. */
 
@@ -56,6 +58,8 @@ export interface Observed {
   pods?: readonly V1Pod[] | undefined;
   /** Why the last apply failed, for errors retrying will not cure (not conflicts). */
   applyError?: ApplyError | undefined;
+  /** The live NodePort Service, Ingress and HTTPRoute, and what the cluster refused. */
+  exposure?: ObservedExposure | undefined;
 }
 
 interface Verdict {
@@ -97,6 +101,10 @@ export function computeStatus(ps: ProjectService, observed: Observed, now: Date)
   ];
   const config = configCondition(ps, observed, facts);
   if (config) next.push(config);
+  const exposure = observed.exposure ?? { problems: [] };
+  const serving = endpoints(ps, exposure);
+  const exposedNow = exposedCondition(ps, exposure, serving);
+  if (exposedNow) next.push(exposedNow);
   const conditions = mergeConditions(
     ps.status?.conditions ?? [],
     next.map((c) => ({
@@ -117,6 +125,7 @@ export function computeStatus(ps: ProjectService, observed: Observed, now: Date)
     selector: selectorString(ps),
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     ...(firstPort ? { endpoint: `${nameOf(ps)}.${namespaceOf(ps)}.svc:${firstPort.port}` } : {}),
+    ...(serving.length > 0 ? { endpoints: serving } : {}),
     conditions,
   };
 }

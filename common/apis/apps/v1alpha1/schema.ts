@@ -9,6 +9,7 @@
 import { CONDITIONS_SCHEMA, objectSchema } from '../../meta/schema.ts';
 import type { Schema } from '../../schema.ts';
 import { DATA } from './data-schema.ts';
+import { PORT_EXPOSURE_SCHEMA, SERVICE_ENDPOINTS_SCHEMA } from './exposure.ts';
 import { PLACEMENT } from './placement-schema.ts';
 import { ENV_FROM, ENV_VAR, IMAGE_PULL_SECRETS, SECRET_FILES } from './sources-schema.ts';
 
@@ -27,6 +28,7 @@ const PORT: Schema = {
     },
     port: { ...PORT_NUMBER, description: 'Port number the container listens on and the Service exposes.' },
     protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'], default: 'TCP' },
+    expose: PORT_EXPOSURE_SCHEMA,
   },
 };
 
@@ -216,6 +218,7 @@ export const PROJECT_SERVICE_STATUS_SCHEMA: Schema = {
     },
     observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
     endpoint: { type: 'string', description: 'In-cluster address, e.g. portal.climate.svc:8080.' },
+    endpoints: SERVICE_ENDPOINTS_SCHEMA,
     conditions: CONDITIONS_SCHEMA,
   },
 };

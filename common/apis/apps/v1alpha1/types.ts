@@ -3,11 +3,13 @@
 // exactly the fields schema.ts declares, so the schema stays the source of truth.
 
 import type { Condition, TypedObject } from '../../meta/types.ts';
+import type { PortExposure, ServiceEndpoint } from './exposure.ts';
 
 export interface ServicePort {
   name: string;
   port: number;
   protocol?: 'TCP' | 'UDP' | 'SCTP';
+  expose?: PortExposure;
 }
 
 export interface KeyRef {
@@ -119,6 +121,7 @@ export interface ProjectServiceStatus {
   selector?: string;
   observedGeneration?: number;
   endpoint?: string;
+  endpoints?: ServiceEndpoint[];
   conditions?: Condition[];
 }
 

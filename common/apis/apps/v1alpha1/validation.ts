@@ -9,6 +9,7 @@ import { DATA_MOUNT_PATH } from '../../../names.ts';
 import { parseQuantity } from '../../../quantity.ts';
 import * as field from '../../field.ts';
 import { configKey } from '../../formats.ts';
+import { validateExposure } from './exposure.ts';
 import { normalisePath, validateFields } from './fields-validation.ts';
 import type { ProjectServiceSpec } from './types.ts';
 
@@ -56,6 +57,7 @@ export function validateProjectServiceSpec(
     if (numbers.has(id)) errors.push(field.duplicate(path.child('ports').index(i).child('port'), port.port));
     numbers.add(id);
   }
+  errors.push(...validateExposure(spec.ports ?? [], path.child('ports')));
 
   const config = spec.config;
   if (config?.files) {

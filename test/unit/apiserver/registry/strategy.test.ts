@@ -18,38 +18,58 @@ t.test('age reads like kubectl', async (t) => {
   t.equal(age(undefined, now), '<unknown>');
 });
 
-t.test('ProjectService rows: ready/desired, phase, image, age; wide adds hardware', async (t) => {
-  const ps: ProjectService = {
-    apiVersion: 'apps.kubehpc.dev/v1alpha1',
-    kind: 'ProjectService',
-    metadata: { name: 'portal', creationTimestamp: '2026-01-01T23:59:00Z' },
-    spec: { image: 'r/p:1', replicas: 3, hardware: { sriovVFs: 2, numa: 'SingleNode', localDisk: '50Gi' } },
-    status: {
-      phase: 'Running',
-      readyReplicas: 2,
-      updatedReplicas: 3,
-      availableReplicas: 2,
-      endpoint: 'portal.c.svc:80',
-    },
-  };
-  t.same(projectServiceStrategy.row(ps, now), [
-    'portal',
-    '2/3',
-    'Running',
-    'r/p:1',
-    '60s',
-    3,
-    2,
-    'portal.c.svc:80',
-    'vf=2,numa=single,disk=50Gi',
-  ]);
-  t.equal(projectServiceStrategy.columns.length, projectServiceStrategy.row(ps, now).length);
-  t.equal(
-    projectServiceStrategy.scale?.selector(ps),
-    'kubehpc.dev/service=portal',
-    'a selector before the controller reports one',
-  );
-});
+t.test(
+  'ProjectService rows: ready/desired, phase, image, age; wide adds hardware and external endpoints',
+  async (t) => {
+    const ps: ProjectService = {
+      apiVersion: 'apps.kubehpc.dev/v1alpha1',
+      kind: 'ProjectService',
+      metadata: { name: 'portal', creationTimestamp: '2026-01-01T23:59:00Z' },
+      spec: { image: 'r/p:1', replicas: 3, hardware: { sriovVFs: 2, numa: 'SingleNode', localDisk: '50Gi' } },
+      status: {
+        phase: 'Running',
+        readyReplicas: 2,
+        updatedReplicas: 3,
+        availableReplicas: 2,
+        endpoint: 'portal.c.svc:80',
+      },
+    };
+    t.same(projectServiceStrategy.row(ps, now), [
+      'portal',
+      '2/3',
+      'Running',
+      'r/p:1',
+      '60s',
+      3,
+      2,
+      'portal.c.svc:80',
+      'vf=2,numa=single,disk=50Gi',
+      '<none>',
+    ]);
+    t.equal(projectServiceStrategy.columns.length, projectServiceStrategy.row(ps, now).length);
+    const exposed: ProjectService = {
+      ...ps,
+      status: {
+        ...ps.status,
+        endpoints: [
+          { port: 'http', type: 'ClusterIP', url: 'portal.c.svc:80' },
+          { port: 'http', type: 'Ingress', url: 'http://portal.example.org/' },
+          { port: 'admin', type: 'NodePort', url: '<node>:31000' },
+        ],
+      },
+    };
+    t.equal(
+      projectServiceStrategy.row(exposed, now).at(-1),
+      'http://portal.example.org/,<node>:31000',
+      'External lists the exposed endpoints, not the in-cluster ones',
+    );
+    t.equal(
+      projectServiceStrategy.scale?.selector(ps),
+      'kubehpc.dev/service=portal',
+      'a selector before the controller reports one',
+    );
+  },
+);
 
 t.test('ScalingPolicy rows: target, bounds, current/desired, last decision', async (t) => {
   const sp: ScalingPolicy = {

@@ -66,7 +66,20 @@ const psSpec: DeepRequired<ProjectServiceSpec> = {
   command: ['/bin/portal'],
   args: ['--serve'],
   replicas: 3,
-  ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  ports: [
+    {
+      name: 'http',
+      port: 8080,
+      protocol: 'TCP',
+      expose: {
+        type: 'HTTPRoute',
+        host: 'portal.example.org',
+        path: '/',
+        ingressClassName: 'nginx',
+        gateway: { name: 'main', namespace: 'gateways', sectionName: 'http' },
+      },
+    },
+  ],
   env: [
     {
       name: 'DB_PASSWORD',
@@ -124,6 +137,7 @@ const psStatus: DeepRequired<ProjectServiceStatus> = {
   selector: 'app=portal',
   observedGeneration: 2,
   endpoint: 'portal.climate.svc:8080',
+  endpoints: [{ port: 'http', type: 'ClusterIP', url: 'portal.climate.svc:8080' }],
   conditions: [condition],
 };
 

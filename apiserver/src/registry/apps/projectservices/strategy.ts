@@ -1,5 +1,6 @@
 // ProjectService: its table columns and its scale subresource.
 
+import type { ServiceEndpoint } from '../../../../../common/apis/apps/v1alpha1/exposure.ts';
 import { PROJECT_SERVICE } from '../../../../../common/apis/apps/v1alpha1/register.ts';
 import type {
   ProjectServiceSpec,
@@ -31,6 +32,12 @@ export const projectServiceStrategy: Strategy<ProjectServiceSpec, ProjectService
       description: 'SR-IOV VFs, NUMA and local disk per replica.',
       priority: 1,
     },
+    {
+      name: 'External',
+      type: 'string',
+      description: 'Addresses outside the cluster: node ports, Ingress and HTTPRoute URLs.',
+      priority: 1,
+    },
   ],
   row(o, now) {
     const hw = o.spec.hardware;
@@ -49,6 +56,7 @@ export const projectServiceStrategy: Strategy<ProjectServiceSpec, ProjectService
       o.status?.availableReplicas ?? 0,
       o.status?.endpoint ?? '<none>',
       hardware.length > 0 ? hardware.join(',') : '<none>',
+      externalEndpoints(o.status?.endpoints),
     ];
   },
   admit: admitReferences,
@@ -62,3 +70,9 @@ export const projectServiceStrategy: Strategy<ProjectServiceSpec, ProjectService
     selector: (o) => o.status?.selector || `${SERVICE_LABEL}=${o.metadata.name}`,
   },
 };
+
+/** The exposed endpoints, comma-separated, as the External column shows them. */
+function externalEndpoints(endpoints: readonly ServiceEndpoint[] | undefined): string {
+  const external = (endpoints ?? []).filter((e) => e.type !== 'ClusterIP').map((e) => e.url);
+  return external.length > 0 ? external.join(',') : '<none>';
+}
