@@ -101,3 +101,10 @@ export const REAL_NODE_TAINT = 'node.kubehpc.dev/real';
  * placement fields.
  */
 export const REAL_NODE_ANNOTATION = 'kubehpc.dev/real-node';
+
+/**
+ * ProjectService annotation `kubectl hpc restart` sets to the time it asked for a rolling
+ * restart; the controller copies it into the pod template (under the same key), so the pods
+ * roll without a spec change and without the user needing any right on Deployments.
+ */
+export const RESTARTED_AT_ANNOTATION = 'kubehpc.dev/restarted-at';

@@ -2,10 +2,17 @@
 // values with the API's own words (metav1.Status), streaming for watches and logs. It does
 // not import @kubernetes/client-node, so a command-line tool starts fast.
 
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { type Credentials, credentials } from './credentials.ts';
 import type { RestConfig } from './kubeconfig.ts';
+
+// node:http and node:https through require, not import: an ES import of them builds a module
+// facade that reads every export, including the lazy fetch/WebSocket ones, which loads undici —
+// tens of milliseconds on every start of `kubectl hpc` for nothing it uses.
+const load = createRequire(import.meta.url);
+const { request: httpRequest } = load('node:http') as typeof import('node:http');
+const { Agent, request: httpsRequest } = load('node:https') as typeof import('node:https');
 
 export interface StatusCause {
   reason?: string;

@@ -5,7 +5,7 @@ import { parseDuration } from '../../../common/duration.ts';
 import { type Flags, readFlags } from '../../../common/flags.ts';
 import { LOG_LEVELS, type LogLevel } from '../../../common/log.ts';
 import { ETCD_PREFIX } from '../../../common/names.ts';
-import { AUTH_CONFIGMAP, type ConfigMapRef } from '../server/authconfig.ts';
+import { AUTH_CONFIGMAP, type ConfigMapRef } from '../server/auth/authconfig.ts';
 
 export interface Options {
   bindAddress: string;

@@ -2,25 +2,23 @@
 // kube-apiserver clients for authentication config, TokenReview and SubjectAccessReview,
 // certificate hot reload, and graceful shutdown that ends watches cleanly.
 
-import type { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../../../common/apis/meta/errors.ts';
 import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import { type Logger, silentLogger } from '../../../common/log.ts';
 import type { HealthCheck } from '../../../common/ops.ts';
-import { type NamespaceCheck, Registry } from '../registry/registry.ts';
+import { type AnyRegistry, Registry } from '../registry/registry.ts';
 import { STRATEGIES } from '../registry/served.ts';
-import { type AuthConfig, AuthConfigSource, kubeConfigMapClient } from '../server/authconfig.ts';
-import { authenticateCertificate, withAuthenticatedGroup } from '../server/authn.ts';
-import { SubjectAccessReviewAuthorizer } from '../server/authz.ts';
+import { namespaceLifecycle } from '../server/admission/namespace.ts';
+import { type AuthConfig, AuthConfigSource, kubeConfigMapClient } from '../server/auth/authconfig.ts';
+import { SubjectAccessReviewAuthorizer } from '../server/auth/authz.ts';
+import { authenticationChain } from '../server/auth/chain.ts';
+import { TokenReviewAuthenticator } from '../server/auth/tokenreview.ts';
 import { serverMetrics } from '../server/metrics.ts';
 import { openapiHandler } from '../server/openapi.ts';
-import { type AnyRegistry, buildServer } from '../server/server.ts';
-import { TokenReviewAuthenticator } from '../server/tokenreview.ts';
-import { TtlCache } from '../server/ttlcache.ts';
+import { buildServer } from '../server/server.ts';
 import { EtcdClient } from '../storage/etcd/client.ts';
 import { ResourceStore } from '../storage/store.ts';
 import type { Options } from './options.ts';
@@ -45,27 +43,6 @@ function kubeConfig(o: Options): KubeConfig {
     });
   } else kc.loadFromDefault();
   return kc;
-}
-
-/** Objects may only be created in namespaces that exist and are not being deleted. */
-function namespaceLifecycle(core: CoreV1Api): NamespaceCheck {
-  const known = new TtlCache<'Active' | 'Terminating'>();
-  return async (namespace) => {
-    let phase = known.get(namespace);
-    if (!phase) {
-      try {
-        const ns = await core.readNamespace({ name: namespace });
-        phase =
-          ns.status?.phase === 'Terminating' || ns.metadata?.deletionTimestamp ? 'Terminating' : 'Active';
-      } catch (error) {
-        if ((error as { code?: number }).code === 404)
-          throw errors.notFound({ group: '', resource: 'namespaces', name: namespace });
-        throw errors.internal(`cannot read namespace ${namespace}: ${(error as Error).message}`);
-      }
-      known.set(namespace, phase, phase === 'Active' ? 2_000 : 30_000);
-    }
-    if (phase === 'Terminating') throw errors.namespaceTerminating(namespace);
-  };
 }
 
 export interface Running {
@@ -122,23 +99,7 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
   );
   await authSource.refresh();
 
-  const authenticate = async (
-    cert: X509Certificate | undefined,
-    headers: Record<string, string | string[] | undefined>,
-  ) => {
-    const config = authSource.current;
-    if (!config) throw errors.unavailable('authentication configuration is not loaded yet');
-    const outcome = authenticateCertificate(cert, headers, config);
-    if (outcome.kind === 'user') return outcome.user;
-    if (outcome.kind === 'rejected') throw errors.unauthorized();
-    const auth = headers.authorization;
-    const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    if (token) {
-      const user = await tokens.authenticate(token);
-      if (user) return withAuthenticatedGroup(user);
-    }
-    throw errors.unauthorized();
-  };
+  const authenticate = authenticationChain(() => authSource.current, tokens);
 
   const readyz: HealthCheck[] = [
     {

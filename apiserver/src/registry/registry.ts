@@ -1,117 +1,59 @@
 // The generic REST registry: create, get, list, update, patch, delete, deletecollection and
-// watch of one resource over ResourceStore, plus its status and scale subresources, with
-// Kubernetes' metadata semantics (uid, generation bumped on spec change only,
-// creationTimestamp, generateName, finalizers and deletionTimestamp, preconditions,
-// optimistic concurrency). Per-resource differences come from the Strategy. Knows nothing
-// of HTTP: the server turns requests into these calls and StatusErrors into responses.
+// watch of one resource over an ObjectStore, plus its status and scale subresources, with
+// Kubernetes' metadata semantics (metadata.ts), optimistic concurrency and server-side
+// apply. Per-resource differences come from the Strategy. Knows nothing of HTTP: the server
+// turns requests into these calls and StatusErrors into responses.
 
-import { randomBytes, randomUUID } from 'node:crypto';
-import { decode, type FieldValidation, validateObject } from '../../../common/apis/decode.ts';
+import { decode, validateObject } from '../../../common/apis/decode.ts';
 import { apiVersionOf } from '../../../common/apis/kind.ts';
 import { errors, type StatusError } from '../../../common/apis/meta/errors.ts';
 import { apply, updateManagedFields } from '../../../common/apis/meta/managedfields.ts';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../../../common/apis/meta/patch.ts';
-import {
-  matchesFields,
-  parseFieldSelector,
-  parseLabelSelector,
-} from '../../../common/apis/meta/selectors.ts';
 import type { ManagedFieldsEntry, TypedObject } from '../../../common/apis/meta/types.ts';
 import { prune } from '../../../common/apis/schema.ts';
-import type { ListResult, ResourceStore, StoreWatch } from '../storage/store.ts';
+import type { ListResult, ObjectStore, StoreWatch } from '../storage/object-store.ts';
+import { beforeCreate, beforeUpdate, checkPreconditions, markDeleting, policyFinalizer } from './metadata.ts';
+import { type Scale, scaleOf, wantedReplicas } from './scale.ts';
+import { selection } from './selection.ts';
 import type { Strategy } from './strategy.ts';
-
-export type PatchType = 'json' | 'merge' | 'strategic';
-
-export interface WriteOptions {
-  dryRun: boolean;
-  fieldValidation: FieldValidation;
-  /** Who makes the change, for managedFields (?fieldManager=, or from the User-Agent). */
-  fieldManager?: string;
-}
-
-export interface ApplyOptions extends WriteOptions {
-  force: boolean;
-}
+import type {
+  ApplyOptions,
+  Clock,
+  Deleted,
+  DeleteOptions,
+  ListOptions,
+  NamespaceCheck,
+  PatchType,
+  WatchOptions,
+  WatchSink,
+  WriteOptions,
+  Written,
+} from './types.ts';
+import { DEFAULT_BOOKMARK_INTERVAL_MS, watchResource } from './watch.ts';
 
 const DEFAULT_MANAGER = 'unknown';
 
-export interface ListOptions {
-  limit?: number;
-  continue?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-  resourceVersion?: string;
-  resourceVersionMatch?: string;
-}
-
-export interface DeleteOptions {
-  dryRun: boolean;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-}
-
-export interface Written<T> {
-  object: T;
-  warnings: string[];
-  /** Set when a write that may create (server-side apply) did create the object. */
-  created?: boolean;
-}
-
-export interface Deleted<T> {
-  object: T;
-  /** False when finalizers hold the object: it now only carries a deletionTimestamp. */
-  deleted: boolean;
-}
-
-export interface Scale {
-  apiVersion: 'autoscaling/v1';
-  kind: 'Scale';
-  metadata: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    creationTimestamp?: string;
-  };
-  spec: { replicas: number };
-  status: { replicas: number; selector: string };
-}
-
-export interface WatchSink<T> {
-  event(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', object: T): void;
-  end(error?: StatusError): void;
-}
-
-/** Checks a namespace may receive new objects (exists, not terminating). */
-export type NamespaceCheck = (namespace: string) => Promise<void>;
-
-/** How often a watch that allows bookmarks gets one, as kube-apiserver's (about a minute). */
-export const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
-
-const FINALIZER_ORPHAN = 'orphan';
-const FINALIZER_FOREGROUND = 'foregroundDeletion';
-
-function specOf(object: { spec?: unknown }): string {
-  return JSON.stringify(object.spec ?? null);
-}
+/** A registry of any kind, as the server holds them side by side. */
+export type AnyRegistry = Registry<unknown, unknown>;
 
 export class Registry<Spec, Status> {
   readonly strategy: Strategy<Spec, Status>;
-  readonly #store: ResourceStore<TypedObject<Spec, Status>>;
+  readonly #store: ObjectStore<TypedObject<Spec, Status>>;
   readonly #checkNamespace: NamespaceCheck;
   readonly #bookmarkIntervalMs: number;
+  readonly #now: Clock;
 
   constructor(
     strategy: Strategy<Spec, Status>,
-    store: ResourceStore<TypedObject<Spec, Status>>,
+    store: ObjectStore<TypedObject<Spec, Status>>,
     checkNamespace: NamespaceCheck = async () => undefined,
-    options: { bookmarkIntervalMs?: number } = {},
+    options: { bookmarkIntervalMs?: number; clock?: Clock } = {},
   ) {
     this.strategy = strategy;
     this.#store = store;
     this.#checkNamespace = checkNamespace;
     this.#bookmarkIntervalMs = options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS;
+    this.#now = options.clock ?? (() => new Date());
   }
 
   get #def() {
@@ -133,26 +75,7 @@ export class Registry<Spec, Status> {
     managedFields?: ManagedFieldsEntry[],
   ): Promise<Written<TypedObject<Spec, Status>>> {
     const { object, warnings } = decode(this.#def, body, options.fieldValidation);
-    const meta = object.metadata;
-    if (meta.namespace && meta.namespace !== namespace) {
-      throw errors.badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
-    if (!meta.name && meta.generateName)
-      meta.name = `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
-    object.metadata = {
-      ...meta,
-      namespace,
-      uid: randomUUID(),
-      generation: 1,
-      creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    };
-    delete object.metadata.resourceVersion;
-    delete object.metadata.deletionTimestamp;
-    delete object.metadata.deletionGracePeriodSeconds;
-    // Status is the controller's to write, through the status subresource.
-    delete object.status;
+    beforeCreate(object, namespace, this.#now());
     object.metadata.managedFields =
       managedFields ??
       updateManagedFields(
@@ -182,7 +105,7 @@ export class Registry<Spec, Status> {
   }
 
   async list(namespace: string | undefined, options: ListOptions): Promise<Record<string, unknown>> {
-    const matches = this.#matcher(options);
+    const matches = selection(this.#def, options);
     const limit = options.limit && options.limit > 0 ? options.limit : undefined;
     const exact =
       options.resourceVersionMatch === 'Exact' && options.resourceVersion
@@ -222,25 +145,6 @@ export class Registry<Spec, Status> {
     };
   }
 
-  #matcher(
-    options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>,
-  ): (o: TypedObject<Spec, Status>) => boolean {
-    const labels = parseLabelSelector(options.labelSelector);
-    const selectable = this.#def.selectableFields;
-    const fields = parseFieldSelector(options.fieldSelector, [
-      'metadata.name',
-      'metadata.namespace',
-      ...Object.keys(selectable),
-    ]);
-    return (o) =>
-      labels(o.metadata.labels) &&
-      matchesFields(fields, (f) => {
-        if (f === 'metadata.name') return o.metadata.name;
-        if (f === 'metadata.namespace') return o.metadata.namespace;
-        return selectable[f]?.(o);
-      });
-  }
-
   /**
    * The common path of update, patch, status and scale writes. A status write keeps spec and
    * metadata as stored; the others keep status. `subresource` names the write in managedFields.
@@ -263,59 +167,7 @@ export class Registry<Spec, Status> {
       warnings = produced.warnings;
       const next = produced.next;
       const managedFields = produced.managedFields;
-      const requested = next.metadata.resourceVersion;
-      if (requested && requested !== current.metadata.resourceVersion) {
-        throw errors.conflict(
-          this.#target(name),
-          'the object has been modified; please apply your changes to the latest version and try again',
-        );
-      }
-      if (next.metadata.name !== undefined && next.metadata.name !== name) {
-        throw errors.badRequest(
-          `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
-        );
-      }
-      if (next.metadata.namespace !== undefined && next.metadata.namespace !== namespace) {
-        throw errors.badRequest(
-          'the namespace of the provided object does not match the namespace sent on the request',
-        );
-      }
-      const meta = current.metadata;
-      if (subresource !== 'status') {
-        // A main-resource write: status stays the controller's; metadata follows the request.
-        if (current.status === undefined) delete next.status;
-        else next.status = current.status;
-        next.metadata = {
-          ...next.metadata,
-          name,
-          namespace,
-          uid: meta.uid as string,
-          creationTimestamp: meta.creationTimestamp as string,
-          generation: (meta.generation ?? 1) + (specOf(next) === specOf(current) ? 0 : 1),
-        };
-        if (meta.deletionTimestamp) {
-          next.metadata.deletionTimestamp = meta.deletionTimestamp;
-          next.metadata.deletionGracePeriodSeconds = meta.deletionGracePeriodSeconds ?? 0;
-          const added = (next.metadata.finalizers ?? []).filter((f) => !(meta.finalizers ?? []).includes(f));
-          if (added.length > 0) {
-            throw errors.invalid(this.#def, name, [
-              {
-                type: 'FieldValueForbidden',
-                field: 'metadata.finalizers',
-                message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
-              },
-            ]);
-          }
-        } else {
-          delete next.metadata.deletionTimestamp;
-          delete next.metadata.deletionGracePeriodSeconds;
-        }
-      } else {
-        // A status write: everything but status stays as stored.
-        next.spec = current.spec;
-        next.metadata = meta;
-      }
-      delete next.metadata.resourceVersion;
+      beforeUpdate(this.#def, current, next, { namespace, name, subresource });
       next.metadata.managedFields =
         managedFields ??
         updateManagedFields(
@@ -333,7 +185,7 @@ export class Registry<Spec, Status> {
       if (options.dryRun) {
         dryRunResult = {
           ...next,
-          metadata: { ...next.metadata, resourceVersion: meta.resourceVersion as string },
+          metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion as string },
         };
         return current;
       }
@@ -473,22 +325,9 @@ export class Registry<Spec, Status> {
   }
 
   #scaleOf(object: TypedObject<Spec, Status>): Scale {
-    const scale = this.strategy.scale;
-    if (!scale) throw errors.pathNotFound(`${this.#def.plural}/scale`);
-    const m = object.metadata;
-    return {
-      apiVersion: 'autoscaling/v1',
-      kind: 'Scale',
-      metadata: {
-        ...(m.name ? { name: m.name } : {}),
-        ...(m.namespace ? { namespace: m.namespace } : {}),
-        ...(m.uid ? { uid: m.uid } : {}),
-        ...(m.resourceVersion ? { resourceVersion: m.resourceVersion } : {}),
-        ...(m.creationTimestamp ? { creationTimestamp: m.creationTimestamp } : {}),
-      },
-      spec: { replicas: scale.specReplicas(object) },
-      status: { replicas: scale.statusReplicas(object), selector: scale.selector(object) },
-    };
+    const mapping = this.strategy.scale;
+    if (!mapping) throw errors.pathNotFound(`${this.#def.plural}/scale`);
+    return scaleOf(mapping, object);
   }
 
   async getScale(namespace: string, name: string): Promise<Scale> {
@@ -510,16 +349,7 @@ export class Registry<Spec, Status> {
       options,
       (current) => {
         const wanted = change(this.#scaleOf(current)) as Partial<Scale>;
-        const replicas = wanted?.spec?.replicas;
-        if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-          throw errors.invalid({ group: 'autoscaling', kind: 'Scale' }, name, [
-            {
-              type: 'FieldValueInvalid',
-              field: 'spec.replicas',
-              message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
-            },
-          ]);
-        }
+        const replicas = wantedReplicas(name, wanted);
         const next = structuredClone(current);
         scale.setSpecReplicas(next, replicas);
         const rv = wanted.metadata?.resourceVersion;
@@ -537,31 +367,13 @@ export class Registry<Spec, Status> {
     name: string,
     options: DeleteOptions,
   ): Promise<Deleted<TypedObject<Spec, Status>>> {
-    const check = (current: TypedObject<Spec, Status>) => {
-      const p = options.preconditions;
-      if (p?.uid && p.uid !== current.metadata.uid) {
-        throw errors.conflict(
-          this.#target(name),
-          `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${current.metadata.uid}`,
-        );
-      }
-      if (p?.resourceVersion && p.resourceVersion !== current.metadata.resourceVersion) {
-        throw errors.conflict(
-          this.#target(name),
-          `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in meta: ${current.metadata.resourceVersion}`,
-        );
-      }
-    };
+    const check = (current: TypedObject<Spec, Status>) =>
+      checkPreconditions(this.#target(name), options.preconditions, current);
     const current = await this.#store.get(namespace, name);
     check(current);
-    const policyFinalizer =
-      options.propagationPolicy === 'Orphan'
-        ? FINALIZER_ORPHAN
-        : options.propagationPolicy === 'Foreground'
-          ? FINALIZER_FOREGROUND
-          : undefined;
+    const finalizer = policyFinalizer(options.propagationPolicy);
     const finalizers = current.metadata.finalizers ?? [];
-    if (finalizers.length === 0 && !policyFinalizer) {
+    if (finalizers.length === 0 && !finalizer) {
       if (options.dryRun) return { object: current, deleted: true };
       return { object: await this.#store.delete(namespace, name, check), deleted: true };
     }
@@ -569,17 +381,7 @@ export class Registry<Spec, Status> {
     let marked: TypedObject<Spec, Status> | undefined;
     const stored = await this.#store.update(namespace, name, (latest) => {
       check(latest);
-      const next = structuredClone(latest);
-      next.metadata.deletionTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      next.metadata.deletionGracePeriodSeconds = 0;
-      const list = next.metadata.finalizers ?? [];
-      if (policyFinalizer && !list.includes(policyFinalizer)) {
-        next.metadata.finalizers = [
-          ...list.filter((f) => f !== FINALIZER_ORPHAN && f !== FINALIZER_FOREGROUND),
-          policyFinalizer,
-        ];
-      }
-      delete next.metadata.resourceVersion;
+      const next = markDeleting(latest, finalizer, this.#now());
       if (options.dryRun) {
         marked = {
           ...next,
@@ -616,66 +418,22 @@ export class Registry<Spec, Status> {
     return { ...list, items };
   }
 
-  /**
-   * Streams changes. Without a resourceVersion (or with "0") the current objects come first
-   * as ADDED events, as kube-apiserver does; with one, changes after it, or a 410 Expired
-   * end when etcd has compacted it. With allowWatchBookmarks, a BOOKMARK carrying the current
-   * resourceVersion comes every bookmark interval, so a quiet watch resumes from a recent one.
-   */
+  /** Streams changes (watch.ts): the initial state or a resume, then what the store sees. */
   async watch(
     namespace: string | undefined,
-    options: ListOptions & { allowWatchBookmarks?: boolean; sendInitialEvents?: boolean },
+    options: WatchOptions,
     sink: WatchSink<TypedObject<Spec, Status>>,
   ): Promise<StoreWatch> {
-    const matches = this.#matcher(options);
-    const version = apiVersionOf(this.#def);
-    const typed = (o: TypedObject<Spec, Status>) => ({ ...o, apiVersion: version, kind: this.#def.kind });
-    let from: number;
-    if (options.sendInitialEvents || !options.resourceVersion || options.resourceVersion === '0') {
-      const { resourceVersion: _from, resourceVersionMatch: _match, ...current } = options;
-      const initial = (await this.list(namespace, { ...current, limit: 0 })) as {
-        metadata: { resourceVersion: string };
-        items: TypedObject<Spec, Status>[];
-      };
-      for (const item of initial.items) sink.event('ADDED', item);
-      from = Number(initial.metadata.resourceVersion);
-      if (options.sendInitialEvents) {
-        // A streaming list (WatchList) ends its initial state with this bookmark.
-        sink.event('BOOKMARK', {
-          apiVersion: version,
-          kind: this.#def.kind,
-          metadata: { resourceVersion: String(from), annotations: { 'k8s.io/initial-events-end': 'true' } },
-        } as unknown as TypedObject<Spec, Status>);
-      }
-    } else {
-      from = Number(options.resourceVersion);
-      if (!Number.isInteger(from) || from < 0)
-        throw errors.badRequest(`invalid resource version: ${options.resourceVersion}`);
-    }
-    return this.#store.watch(
-      namespace,
-      from,
-      (e) => {
-        if (e.type === 'BOOKMARK') {
-          if (options.allowWatchBookmarks) {
-            sink.event('BOOKMARK', {
-              apiVersion: version,
-              kind: this.#def.kind,
-              metadata: e.object.metadata,
-            } as TypedObject<Spec, Status>);
-          }
-          return;
-        }
-        if (e.type === 'ERROR') return;
-        const now = matches(e.object);
-        // An update can move an object into or out of a selection: watchers see it arrive or leave.
-        const before = e.type === 'MODIFIED' && e.previous ? matches(e.previous) : now;
-        if (now && before) sink.event(e.type, typed(e.object));
-        else if (now) sink.event('ADDED', typed(e.object));
-        else if (before) sink.event('DELETED', typed(e.object));
+    return watchResource(
+      {
+        definition: this.#def,
+        store: this.#store,
+        list: (ns, o) => this.list(ns, o),
+        bookmarkIntervalMs: this.#bookmarkIntervalMs,
       },
-      (error) => sink.end(error),
-      options.allowWatchBookmarks ? this.#bookmarkIntervalMs : undefined,
+      namespace,
+      options,
+      sink,
     );
   }
 }

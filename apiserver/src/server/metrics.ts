@@ -3,6 +3,7 @@
 // storage latency. One registry per server, so tests can run several in one process.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestInfo } from './requestinfo.ts';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -54,4 +55,11 @@ export function serverMetrics(): ServerMetrics {
       registers: [registry],
     }),
   };
+}
+
+/** The `scope` label of a request: resource, namespace, cluster, or '' for a non-resource path. */
+export function scopeOf(info: RequestInfo): string {
+  if (!info.isResourceRequest) return '';
+  if (info.name) return 'resource';
+  return info.namespace ? 'namespace' : 'cluster';
 }

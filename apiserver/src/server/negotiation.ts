@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { checkDepth } from '../../../common/apis/depth.ts';
 import { errors } from '../../../common/apis/meta/errors.ts';
-import type { PatchType } from '../registry/registry.ts';
+import type { PatchType } from '../registry/types.ts';
 import { decodeScale, PROTOBUF_MEDIA_TYPE } from './protobuf.ts';
 
 export type As = 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList' | 'APIGroupDiscoveryList';

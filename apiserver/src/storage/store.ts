@@ -1,5 +1,6 @@
-// Kubernetes objects in etcd: one key per object under a prefix of kubehpc's own
-// (`/kubehpc/<group>/<resource>/<namespace>/<name>`), values as JSON, resourceVersion = the
+// The etcd implementation of ObjectStore (object-store.ts). One key per object under a
+// prefix of kubehpc's own (`/kubehpc/<group>/<resource>/<namespace>/<name>`), values as
+// JSON, resourceVersion = the
 // etcd revision that last wrote the key. Every write is a compare-and-swap transaction, so
 // several API server replicas on one etcd stay consistent. Lists page with continue tokens
 // over one snapshot revision; watches resume from a revision and end with 410 Expired when
@@ -7,40 +8,16 @@
 
 import type { ServiceError } from '@grpc/grpc-js';
 import { errors, StatusError, type Target } from '../../../common/apis/meta/errors.ts';
-import type { ObjectMeta } from '../../../common/apis/meta/types.ts';
 import { decodeContinue, encodeContinue } from './continue.ts';
 import { COMPACTED_CODE, type EtcdClient, type KeyValue } from './etcd/client.ts';
-
-export interface StoredObject {
-  metadata: ObjectMeta;
-}
-
-export interface ListOptions {
-  limit?: number;
-  continue?: string;
-  /** Read at exactly this revision (resourceVersionMatch=Exact); 0 or absent: the latest. */
-  revision?: number;
-}
-
-export interface ListResult<T> {
-  items: T[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-
-export interface StoreWatchEvent<T> {
-  type: WatchEventType;
-  object: T;
-  /** For MODIFIED: the object before the change (so selectors can see it leave or enter). */
-  previous?: T;
-}
-
-export interface StoreWatch {
-  stop(): void;
-}
+import type {
+  ListOptions,
+  ListResult,
+  ObjectStore,
+  StoredObject,
+  StoreWatch,
+  StoreWatchEvent,
+} from './object-store.ts';
 
 export interface Metrics {
   observe(operation: string, resource: string, seconds: number): void;
@@ -69,8 +46,8 @@ function storageError(error: unknown): StatusError {
   return errors.unavailable(`storage is unavailable: ${e?.details ?? e?.message ?? String(error)}`);
 }
 
-/** Storage of one resource (a group and plural). */
-export class ResourceStore<T extends StoredObject> {
+/** Storage of one resource (a group and plural) in etcd. */
+export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
   readonly #etcd: EtcdClient;
   readonly #root: string;
   readonly #target: Omit<Target, 'name'>;

@@ -3,7 +3,7 @@
 // from the pods' PodScheduled condition). Pure: what `--wait` prints and decides on.
 
 export interface PodLike {
-  metadata: { name: string; deletionTimestamp?: string };
+  metadata: { name: string; deletionTimestamp?: string; annotations?: Record<string, string> };
   spec?: { nodeName?: string };
   status?: {
     phase?: string;
@@ -56,13 +56,27 @@ export function pendingReasons(pods: readonly PodLike[]): string[] {
   return [...counts].map(([reason, n]) => `${n} pod${n === 1 ? '' : 's'} ${reason}`);
 }
 
-export function progressOf(ps: ServiceLike, pods: readonly PodLike[]): Progress {
+/**
+ * `replaced`, when given, says whether a pod is one of the new ones a rollout without a spec
+ * change must wait for (a restart): done needs every pod replaced and none still terminating.
+ */
+export function progressOf(
+  ps: ServiceLike,
+  pods: readonly PodLike[],
+  replaced?: (pod: PodLike) => boolean,
+): Progress {
   const status = ps.status ?? {};
   const desired = ps.spec?.replicas ?? 1;
   const observed = (status.observedGeneration ?? 0) >= (ps.metadata.generation ?? 0);
-  const summary = `${status.readyReplicas ?? 0}/${desired} ready, ${status.updatedReplicas ?? 0} updated, phase ${status.phase ?? 'Unknown'}`;
+  let summary = `${status.readyReplicas ?? 0}/${desired} ready, ${status.updatedReplicas ?? 0} updated, phase ${status.phase ?? 'Unknown'}`;
   const pending = pendingReasons(pods);
-  if (observed && status.phase === 'Running') return { state: 'done', summary, pending: [] };
+  let rolled = true;
+  if (replaced) {
+    const fresh = pods.filter((p) => !p.metadata.deletionTimestamp && replaced(p)).length;
+    rolled = fresh === pods.length && fresh >= desired;
+    summary += `, ${fresh}/${desired} replaced`;
+  }
+  if (observed && status.phase === 'Running' && rolled) return { state: 'done', summary, pending: [] };
   if (observed && status.phase === 'Failed') {
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     return {

@@ -63,7 +63,7 @@ export async function run({ argv, flags }: VerbInput): Promise<number> {
     const mode = current.spec?.config?.onChange === 'Restart' ? 'restart' : 'live';
     process.stdout.write(`pushed ${Object.keys(files).join(', ')} to ${name} (${mode} update)\n`);
     if (flags['dry-run'] === 'server' || flags.wait === false) return 0;
-    await waitReady(api, namespace, name, timeoutMs);
+    await waitReady(session, namespace, name, timeoutMs);
     const after = await livePods();
     const kept = [...before].filter((p) => after.has(p)).length;
     process.stdout.write(

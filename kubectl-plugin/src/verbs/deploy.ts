@@ -85,7 +85,7 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
       `projectservice.apps.kubehpc.dev/${name} ${verb}${dryRun === 'server' ? ' (server dry run)' : ''}\n`,
     );
     if (dryRun === 'server' || flags.wait === false) return 0;
-    const ready = await waitReady(api, namespace, name, timeoutMs);
+    const ready = await waitReady(session, namespace, name, timeoutMs);
     process.stdout.write(
       `${name} is ready: ${ready.status?.readyReplicas ?? 0}/${ready.spec?.replicas ?? 1} replicas${ready.status?.endpoint ? `, endpoint ${ready.status.endpoint}` : ''}\n`,
     );

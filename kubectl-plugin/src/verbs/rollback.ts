@@ -5,7 +5,7 @@
 import { CONTROLLER_REVISIONS, PROJECT_SERVICES, type Typed } from '../../../common/kube/resources.ts';
 import { SERVICE_LABEL } from '../../../common/names.ts';
 import { layoutColumns } from '../../../common/print/table.ts';
-import { applyBody, type Spec } from '../deploy/spec.ts';
+import { applyBody, type Current, ownedSpec, type Spec } from '../deploy/spec.ts';
 import { waitReady } from '../deploy/wait.ts';
 import type { VerbInput } from '../dispatch.ts';
 import { EXIT, ExitError } from '../errors.ts';
@@ -45,6 +45,19 @@ export function rollbackTarget(all: readonly Revision[], to: number | undefined)
   return previous;
 }
 
+/**
+ * What rollback applies: the revision's spec, but never its replica count — the scale stays
+ * what it is now. When our field manager owns spec.replicas (a deploy --replicas), the
+ * current count goes in the body, since leaving a field out of an apply would drop it. Pure.
+ */
+export function rollbackSpec(target: Revision, current: Current, manager: string): Spec {
+  const { replicas: _replicas, ...spec } = target.data?.spec ?? {};
+  const replicas = current.spec?.replicas;
+  if (ownedSpec(current, manager).replicas !== undefined && typeof replicas === 'number')
+    return { ...spec, replicas };
+  return spec;
+}
+
 export function revisionRows(all: readonly Revision[]): string {
   return layoutColumns([
     ['REVISION', 'NAME', 'IMAGE', 'CREATED'],
@@ -65,10 +78,12 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
   const session = await connect(flags);
   try {
     const { api, namespace } = session;
+    const manager = String(flags['field-manager'] ?? 'kubectl-hpc');
     const target = rollbackTarget(await revisions(api, namespace, name), to);
-    const { replicas: _replicas, ...spec } = target.data?.spec ?? {};
+    const current = await api.get<Current>(PROJECT_SERVICES, namespace, name);
+    const spec = rollbackSpec(target, current, manager);
     await api.apply(PROJECT_SERVICES, namespace, name, applyBody(namespace, name, spec), {
-      fieldManager: String(flags['field-manager'] ?? 'kubectl-hpc'),
+      fieldManager: manager,
       force: true,
       dryRun: flags['dry-run'] === 'server',
     });
@@ -76,7 +91,7 @@ export async function run({ args, flags }: VerbInput): Promise<number> {
       `projectservice.apps.kubehpc.dev/${name} rolled back to revision ${target.revision}\n`,
     );
     if (flags['dry-run'] === 'server' || flags.wait === false) return 0;
-    await waitReady(api, namespace, name, timeoutMs);
+    await waitReady(session, namespace, name, timeoutMs);
     return 0;
   } finally {
     session.close();

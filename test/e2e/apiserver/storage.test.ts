@@ -4,11 +4,8 @@
 
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import {
-  ResourceStore,
-  type StoredObject,
-  type StoreWatchEvent,
-} from '../../../apiserver/src/storage/store.ts';
+import type { StoredObject, StoreWatchEvent } from '../../../apiserver/src/storage/object-store.ts';
+import { ResourceStore } from '../../../apiserver/src/storage/store.ts';
 import { StatusError } from '../../../common/apis/meta/errors.ts';
 import { eventually } from '../../support/cluster.ts';
 import { privateEtcd } from '../../support/private-etcd.ts';

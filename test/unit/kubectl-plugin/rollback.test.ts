@@ -1,7 +1,13 @@
 // Which revision a rollback re-applies.
 
 import t from 'tap';
-import { type Revision, revisionRows, rollbackTarget } from '../../../kubectl-plugin/src/verbs/rollback.ts';
+import type { Current } from '../../../kubectl-plugin/src/deploy/spec.ts';
+import {
+  type Revision,
+  revisionRows,
+  rollbackSpec,
+  rollbackTarget,
+} from '../../../kubectl-plugin/src/verbs/rollback.ts';
 
 const r = (revision: number, image: string): Revision => ({
   metadata: { name: `portal-${revision}`, creationTimestamp: '2026-01-01T00:00:00Z' },
@@ -25,5 +31,23 @@ t.test('history --revisions lists them', async (t) => {
       '1          portal-1   img:1   2026-01-01T00:00:00Z',
       '3          portal-3   img:3   2026-01-01T00:00:00Z',
     ].join('\n'),
+  );
+});
+
+t.test('rollback keeps the scale: the current count when our manager owns it, none otherwise', async (t) => {
+  const revision: Revision = { ...r(1, 'img:1'), data: { spec: { image: 'img:1', replicas: 9 } } };
+  const managed = (manager: string): Current => ({
+    metadata: {
+      managedFields: [
+        { manager, operation: 'Apply', fieldsV1: { 'f:spec': { 'f:image': {}, 'f:replicas': {} } } },
+      ],
+    },
+    spec: { image: 'img:2', replicas: 3 },
+  });
+  t.same(rollbackSpec(revision, managed('kubectl-hpc'), 'kubectl-hpc'), { image: 'img:1', replicas: 3 });
+  t.same(
+    rollbackSpec(revision, managed('someone-else'), 'kubectl-hpc'),
+    { image: 'img:1' },
+    'replicas set by another manager (or the scaler) are left out, so they stay theirs',
   );
 });

@@ -30,6 +30,20 @@ const PROBES: Array<{ file: string; imports: string; refused: boolean }> = [
   { file: 'apiserver/src/controllers/p10.ts', imports: '../../../common/apis/kind.ts', refused: false },
   { file: 'kubectl-plugin/src/p12.ts', imports: '../../common/apis/apps/v1alpha1/types.ts', refused: false },
   { file: 'device-plugins/src/p11.ts', imports: '../../common/log.ts', refused: false },
+  { file: 'apiserver/src/server/auth/p13.ts', imports: '../../registry/registry.ts', refused: true },
+  { file: 'apiserver/src/server/auth/p14.ts', imports: '../../storage/store.ts', refused: true },
+  { file: 'apiserver/src/server/auth/p15.ts', imports: '../verbs.ts', refused: true },
+  {
+    file: 'apiserver/src/server/auth/p16.ts',
+    imports: '../../../../common/apis/meta/errors.ts',
+    refused: false,
+  },
+  { file: 'apiserver/src/server/auth/p17.ts', imports: '../requestinfo.ts', refused: false },
+  { file: 'apiserver/src/server/admission/p18.ts', imports: '../../registry/types.ts', refused: false },
+  { file: 'apiserver/src/server/admission/p19.ts', imports: '../../cmd/start.ts', refused: true },
+  { file: 'apiserver/src/storage/p20.ts', imports: '../registry/types.ts', refused: true },
+  { file: 'apiserver/src/registry/p21.ts', imports: '../server/auth/authn.ts', refused: true },
+  { file: 'apiserver/src/registry/p22.ts', imports: '../storage/object-store.ts', refused: false },
 ];
 
 t.test('the lint step refuses imports that break the layering, and only those', async (t) => {

@@ -28,7 +28,7 @@ import type { ControllerMetrics } from '../../../../common/controller/metrics.ts
 import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
 import type { Informer } from '../../../../common/informer.ts';
 import type { Logger } from '../../../../common/log.ts';
-import { API_VERSION, APPS_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
+import { API_VERSION, APPS_GROUP, RESTARTED_AT_ANNOTATION, SERVICE_LABEL } from '../../../../common/names.ts';
 import { apiFailure, isNamespaceTerminating, isPermanent } from '../errors.ts';
 import type { EventInput, EventRecorder } from '../events.ts';
 import { type Drift, drift, driftEvent, type KubeObject } from './drift.ts';
@@ -411,11 +411,25 @@ function changeEvent(
   found: Drift,
   newGeneration: boolean,
 ): EventInput | undefined {
+  if (!newGeneration && isRestart(found))
+    return { type: 'Normal', reason: 'Restarting', message: `rolling restart of ${kind} ${name} requested` };
   if (!newGeneration) return driftEvent(kind, name, found);
   if (found.state === 'Missing')
     return { type: 'Normal', reason: 'Created', message: `created ${kind} ${name}` };
   if (found.state === 'InSync') return undefined;
   return { type: 'Normal', reason: 'Updated', message: `updated ${kind} ${name} to the new spec` };
+}
+
+/** The only change is the restart annotation `kubectl hpc restart` set: a restart, not a repair. */
+function isRestart(found: Drift): boolean {
+  const onlyTheAnnotation = (d: { path: string; desired: unknown }) =>
+    d.path.endsWith(`annotations.${RESTARTED_AT_ANNOTATION}`) ||
+    // The pod template had no annotations at all yet: the whole map is the difference.
+    (d.path.endsWith('template.metadata.annotations') &&
+      typeof d.desired === 'object' &&
+      d.desired !== null &&
+      Object.keys(d.desired).join() === RESTARTED_AT_ANNOTATION);
+  return found.state === 'Changed' && found.differences.every(onlyTheAnnotation);
 }
 
 /** A 409 is a lost race, retried quietly; anything else counts as an error. */

@@ -36,6 +36,7 @@ import {
   REAL_NODE_ANNOTATION,
   REAL_NODE_CLASS,
   REAL_NODE_TAINT,
+  RESTARTED_AT_ANNOTATION,
   SRIOV_VF_RESOURCE,
 } from '../../../../common/names.ts';
 import { childLabels, childNames, nameOf } from './identity.ts';
@@ -79,6 +80,9 @@ export function podTemplate(ps: ProjectService, options: PodOptions = {}): V1Pod
     annotations[NUMA_POLICY_ANNOTATION] = NUMA_POLICY_SINGLE_NODE;
   if (spec.config && spec.config.onChange === 'Restart')
     annotations[CONFIG_HASH_ANNOTATION] = configHash(spec.config);
+  const restartedAt = ps.metadata.annotations?.[RESTARTED_AT_ANNOTATION];
+  if (typeof restartedAt === 'string' && restartedAt !== '')
+    annotations[RESTARTED_AT_ANNOTATION] = restartedAt;
 
   const volumes = podVolumes(ps, options);
   return {

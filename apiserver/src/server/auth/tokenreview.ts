@@ -5,9 +5,9 @@
 
 import { createHash } from 'node:crypto';
 import type { AuthenticationV1Api } from '@kubernetes/client-node';
-import { errors } from '../../../common/apis/meta/errors.ts';
+import { errors } from '../../../../common/apis/meta/errors.ts';
+import { TtlCache } from '../ttlcache.ts';
 import type { UserInfo } from './authn.ts';
-import { TtlCache } from './ttlcache.ts';
 
 const TTL_MS = 10_000;
 

@@ -1,7 +1,7 @@
 import type { AuthorizationV1Api, V1SubjectAccessReview } from '@kubernetes/client-node';
 import t from 'tap';
-import { reviewSpec, SubjectAccessReviewAuthorizer } from '../../../../apiserver/src/server/authz.ts';
-import { requestInfo } from '../../../../apiserver/src/server/requestinfo.ts';
+import { reviewSpec, SubjectAccessReviewAuthorizer } from '../../../../../apiserver/src/server/auth/authz.ts';
+import { requestInfo } from '../../../../../apiserver/src/server/requestinfo.ts';
 
 const alice = { username: 'alice', groups: ['devs', 'system:authenticated'], extra: { scopes: ['x'] } };
 const path = '/apis/apps.kubehpc.dev/v1alpha1/namespaces/climate/projectservices';

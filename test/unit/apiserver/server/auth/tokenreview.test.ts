@@ -1,6 +1,6 @@
 import t from 'tap';
-import { TokenReviewAuthenticator } from '../../../../apiserver/src/server/tokenreview.ts';
-import { StatusError } from '../../../../common/apis/meta/errors.ts';
+import { TokenReviewAuthenticator } from '../../../../../apiserver/src/server/auth/tokenreview.ts';
+import { StatusError } from '../../../../../common/apis/meta/errors.ts';
 
 type Review = Parameters<ConstructorParameters<typeof TokenReviewAuthenticator>[0]['createTokenReview']>[0];
 

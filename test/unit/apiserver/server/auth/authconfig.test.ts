@@ -10,7 +10,7 @@ import {
   type ConfigMapClient,
   type ConfigMapEvent,
   type ConfigMapState,
-} from '../../../../apiserver/src/server/authconfig.ts';
+} from '../../../../../apiserver/src/server/auth/authconfig.ts';
 
 interface OpenWatch {
   from: string;

@@ -4,9 +4,9 @@
 // similar) so a burst of requests costs one review.
 
 import type { AuthorizationV1Api, V1SubjectAccessReview } from '@kubernetes/client-node';
+import type { RequestInfo } from '../requestinfo.ts';
+import { TtlCache } from '../ttlcache.ts';
 import type { UserInfo } from './authn.ts';
-import type { RequestInfo } from './requestinfo.ts';
-import { TtlCache } from './ttlcache.ts';
 
 export interface Decision {
   allowed: boolean;

@@ -5,9 +5,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { parseAuthConfig } from '../../../../apiserver/src/server/authconfig.ts';
-import { authenticateCertificate, requestHeaderUser } from '../../../../apiserver/src/server/authn.ts';
-import { ensurePki, pkiPlan } from '../../../../platform/src/pki.ts';
+import { parseAuthConfig } from '../../../../../apiserver/src/server/auth/authconfig.ts';
+import {
+  authenticateCertificate,
+  requestHeaderUser,
+} from '../../../../../apiserver/src/server/auth/authn.ts';
+import { ensurePki, pkiPlan } from '../../../../../platform/src/pki.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'kubehpc-authn-'));
 const foreign = await mkdtemp(join(tmpdir(), 'kubehpc-authn-foreign-'));
