@@ -114,9 +114,14 @@ function parseDocument(body: Buffer, type: string): unknown {
   return value;
 }
 
-/** The object in a create/update body (JSON or YAML). */
+/**
+ * The object in a create/update body (JSON or YAML). A body without a Content-Type is read as
+ * JSON, the first media type served, as kube-apiserver does: client-go sends pre-encoded bytes
+ * without one (its scale client's PUT, which is how kube-controller-manager's HPA writes a
+ * Scale: JSON bytes under an Accept that prefers protobuf).
+ */
 export function readObjectBody(body: Buffer | undefined, contentType: string | undefined): unknown {
-  const type = mediaType(contentType);
+  const type = mediaType(contentType) || 'application/json';
   if (type !== 'application/json' && type !== 'application/yaml') {
     throw errors.unsupportedMediaType(type, SERVED_MEDIA_TYPES);
   }

@@ -27,6 +27,29 @@ export function send(
   return reply.code(code).type('application/json').send(JSON.stringify(body));
 }
 
+/**
+ * What kube-apiserver answers for a custom resource deleted at once (its registry does not
+ * return the deleted object): a Success Status whose details name it, the resource's plural
+ * in `kind` as upstream does. Empty fields are left out, as Go omits them.
+ */
+export function deletedStatus(
+  target: { group?: string; resource?: string },
+  object: TypedObject<unknown, unknown>,
+) {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {
+      name: object.metadata.name,
+      group: target.group,
+      kind: target.resource,
+      uid: object.metadata.uid,
+    },
+  };
+}
+
 export function sendStatus(reply: FastifyReply, error: StatusError): FastifyReply {
   if (error.status.details?.retryAfterSeconds)
     reply.header('Retry-After', String(error.status.details.retryAfterSeconds));

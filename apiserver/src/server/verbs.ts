@@ -23,7 +23,7 @@ import {
   readScaleBody,
 } from './negotiation.ts';
 import { deleteOptions, includeObject, listOptions, type Query, writeOptions } from './query.ts';
-import { metadataOnly, present, send, warn } from './respond.ts';
+import { deletedStatus, metadataOnly, present, send, warn } from './respond.ts';
 import { table } from './table.ts';
 import { type OpenWatches, serveWatch } from './watch.ts';
 
@@ -199,7 +199,10 @@ export function resourceHandler(
             ? readObjectBody(body, request.headers['content-type'] ?? 'application/json')
             : undefined;
         const result = await registry.delete(ns, info.name, deleteOptions(query, doc));
-        return send(reply, result.deleted ? 200 : 202, result.object, rep);
+        // Gone at once: a Success Status naming what was deleted, as kube-apiserver answers for
+        // a custom resource; still held by finalizers: the object, marked for deletion.
+        if (result.deleted) return send(reply, 200, deletedStatus(info, result.object), rep);
+        return send(reply, 202, result.object, rep);
       }
       case 'deletecollection': {
         if (sub) throw errors.methodNotSupported(target, 'deletecollection');

@@ -2,17 +2,18 @@
 // a server restart during which etcd compacts past its resourceVersion: the re-watch gets
 // 410 Expired, the informer relists, and nothing is missed.
 
-import { join } from 'node:path';
 import { CustomObjectsApi, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
 import t from 'tap';
-import { EtcdClient } from '../../../apiserver/src/storage/etcd/client.ts';
-import { eventually, platform, testNamespace } from '../../support/cluster.ts';
+import { eventually, testNamespace } from '../../support/cluster.ts';
+import { privateEtcd } from '../../support/private-etcd.ts';
 import { adminConfigFor, call, PS_PATH, projectService, startTestServer } from './support.ts';
 
 const ns = await testNamespace(t, 'informer');
-let a = await startTestServer();
+// The compaction below is of the whole keyspace: an etcd of this test's own.
+const etcd = await privateEtcd(t);
+let a = await startTestServer({ etcd: etcd.endpoint });
 const port = a.port;
-const b = await startTestServer({ prefix: a.prefix });
+const b = await startTestServer({ prefix: a.prefix, etcd: etcd.endpoint });
 t.teardown(async () => {
   await a.running.stop();
   await b.running.stop();
@@ -56,16 +57,11 @@ t.test('the informer keeps up through a restart and an etcd compaction', async (
   await call(b.port, 'POST', PS_PATH(ns), { body: projectService('second') });
   // A later write, so compacting at the latest revision removes the one after the informer's.
   await call(b.port, 'POST', PS_PATH(ns), { body: projectService('third') });
-  const etcd = new EtcdClient({
-    endpoint: `https://127.0.0.1:${platform.ports.etcdClient}`,
-    caFile: join(platform.pkiDir, 'ca.crt'),
-    certFile: join(platform.pkiDir, 'kubehpc-apiserver-etcd-client.crt'),
-    keyFile: join(platform.pkiDir, 'kubehpc-apiserver-etcd-client.key'),
-  });
-  const latest = await etcd.range({ key: a.prefix, prefix: true, countOnly: true });
-  await etcd.compact(latest.revision);
-  etcd.close();
-  a = await startTestServer({ prefix: a.prefix, port });
+  const client = etcd.client();
+  const latest = await client.range({ key: a.prefix, prefix: true, countOnly: true });
+  await client.compact(latest.revision);
+  client.close();
+  a = await startTestServer({ prefix: a.prefix, port, etcd: etcd.endpoint });
 
   await eventually(
     'second seen after the relist',

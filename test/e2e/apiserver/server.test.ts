@@ -399,6 +399,25 @@ t.test('delete: preconditions, finalizers, deletecollection', async (t) => {
     404,
     'removing the last finalizer completes the deletion',
   );
+  const plain = (await call(port, 'POST', PS_PATH(ns), { body: projectService('plain') })).json;
+  const deleted = await call(port, 'DELETE', PS_PATH(ns, 'plain'));
+  t.equal(deleted.status, 200);
+  t.same(
+    deleted.json,
+    {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: {
+        name: 'plain',
+        group: 'apps.kubehpc.dev',
+        kind: 'projectservices',
+        uid: (plain.metadata as { uid: string }).uid,
+      },
+    },
+    'deleted at once: a Success Status naming it, as kube-apiserver answers for a custom resource',
+  );
 
   await call(port, 'POST', SP_PATH(ns), {
     body: {

@@ -1,20 +1,16 @@
-// ResourceStore against the platform's real etcd, under a key prefix of its own per run.
+// ResourceStore against a real etcd, under a key prefix of its own per test. The etcd is this
+// file's own (the platform's binary and TLS): the compaction test compacts the whole keyspace,
+// which no other test may see.
 
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import t from 'tap';
-import { EtcdClient } from '../../../apiserver/src/storage/etcd/client.ts';
 import type { StoredObject, StoreWatchEvent } from '../../../apiserver/src/storage/object-store.ts';
 import { ResourceStore } from '../../../apiserver/src/storage/store.ts';
 import { StatusError } from '../../../common/apis/meta/errors.ts';
-import { eventually, platform } from '../../support/cluster.ts';
+import { eventually } from '../../support/cluster.ts';
+import { privateEtcd } from '../../support/private-etcd.ts';
 
-const etcd = new EtcdClient({
-  endpoint: `https://127.0.0.1:${platform.ports.etcdClient}`,
-  caFile: join(platform.pkiDir, 'ca.crt'),
-  certFile: join(platform.pkiDir, 'kubehpc-apiserver-etcd-client.crt'),
-  keyFile: join(platform.pkiDir, 'kubehpc-apiserver-etcd-client.key'),
-});
+const etcd = (await privateEtcd(t)).client();
 t.teardown(() => etcd.close());
 
 interface Thing extends StoredObject {

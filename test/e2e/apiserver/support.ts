@@ -21,13 +21,16 @@ export interface TestServer {
   prefix: string;
 }
 
-/** The flags of a server on the platform's etcd and kube-apiserver, with its own key prefix. */
-function serverArgs(prefix: string, port: number, extra: string[] = []): string[] {
+/**
+ * The flags of a server on the platform's etcd (or `etcd`, a test's private one: a server with
+ * the same client certificate) and kube-apiserver, with its own key prefix.
+ */
+function serverArgs(prefix: string, port: number, extra: string[] = [], etcd?: string): string[] {
   return [
     `--secure-port=${port}`,
     `--tls-cert-file=${pki('kubehpc-apiserver-serving.crt')}`,
     `--tls-private-key-file=${pki('kubehpc-apiserver-serving.key')}`,
-    `--etcd-servers=https://127.0.0.1:${platform.ports.etcdClient}`,
+    `--etcd-servers=${etcd ?? `https://127.0.0.1:${platform.ports.etcdClient}`}`,
     `--etcd-cafile=${pki('ca.crt')}`,
     `--etcd-certfile=${pki('kubehpc-apiserver-etcd-client.crt')}`,
     `--etcd-keyfile=${pki('kubehpc-apiserver-etcd-client.key')}`,
@@ -43,10 +46,10 @@ function serverArgs(prefix: string, port: number, extra: string[] = []): string[
 export const freshPrefix = () => `/kubehpc-e2e/${randomBytes(4).toString('hex')}/`;
 
 export async function startTestServer(
-  at: { prefix?: string; port?: number; args?: string[] } = {},
+  at: { prefix?: string; port?: number; args?: string[]; etcd?: string } = {},
 ): Promise<TestServer> {
   const prefix = at.prefix ?? freshPrefix();
-  const running = await start(parseOptions(serverArgs(prefix, at.port ?? 0, at.args)));
+  const running = await start(parseOptions(serverArgs(prefix, at.port ?? 0, at.args, at.etcd)));
   const address = running.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { running, port, prefix };

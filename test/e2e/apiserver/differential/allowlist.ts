@@ -64,22 +64,6 @@ export const ALLOWLIST: readonly Difference[] = [
       'Custom resources do not support strategic merge patch (415); ProjectService does, with its list-map keys, so kubectl patch and kubectl apply behave as for built-in kinds.',
   },
   {
-    case: 'delete',
-    aspect: 'kind',
-    ours: 'ProjectService',
-    twin: 'Status',
-    reason:
-      'kube-apiserver answers a delete of a custom resource that is gone at once with a Success Status; kubehpc-apiserver answers with the deleted object, as it does for built-in kinds. Not yet aligned.',
-  },
-  {
-    case: 'delete',
-    aspect: 'shape',
-    ours: '{apiVersion,kind,metadata,spec}',
-    twin: '{apiVersion,details,kind,metadata,status} reason=undefined',
-    reason:
-      'kube-apiserver answers a delete of a custom resource that is gone at once with a Success Status; kubehpc-apiserver answers with the deleted object, as it does for built-in kinds. Not yet aligned.',
-  },
-  {
     case: 'scale get (protobuf)',
     aspect: 'kind',
     ours: '(protobuf)',

@@ -1,5 +1,10 @@
 import t from 'tap';
-import { negotiate, readObjectBody, readPatchBody } from '../../../../apiserver/src/server/negotiation.ts';
+import {
+  negotiate,
+  readObjectBody,
+  readPatchBody,
+  readScaleBody,
+} from '../../../../apiserver/src/server/negotiation.ts';
 import { StatusError } from '../../../../common/apis/meta/errors.ts';
 
 function code(fn: () => unknown): number {
@@ -62,6 +67,12 @@ t.test('bodies by Content-Type', async (t) => {
     code(() => readObjectBody(undefined, 'application/json')),
     400,
   );
+  t.same(
+    readObjectBody(Buffer.from('{"kind":"Scale"}'), undefined),
+    { kind: 'Scale' },
+    'no Content-Type is JSON (client-go sends pre-encoded bytes without one)',
+  );
+  t.same(readScaleBody(Buffer.from('{"kind":"Scale"}'), ''), { kind: 'Scale' });
   t.same(readPatchBody(Buffer.from('[]'), 'application/json-patch+json'), { type: 'json', patch: [] });
   t.same(readPatchBody(Buffer.from('{}'), 'application/merge-patch+json'), { type: 'merge', patch: {} });
   t.same(readPatchBody(Buffer.from('{}'), 'application/strategic-merge-patch+json'), {
