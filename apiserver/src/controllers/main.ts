@@ -10,7 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector } from '../../../common/controller/leader.ts';
 import { type ControllerMetrics, createMetrics } from '../../../common/controller/metrics.ts';
 import type { Controller } from '../../../common/controller/runtime.ts';
-import { parseFlags } from '../../../common/flags.ts';
+import { parseFlags, usageError } from '../../../common/flags.ts';
 import { createLogger, LOG_LEVELS, type Logger } from '../../../common/log.ts';
 import { SYSTEM_NAMESPACE } from '../../../common/names.ts';
 import { serveOps } from '../../../common/ops.ts';
@@ -20,6 +20,7 @@ import { FIELD_MANAGER } from './projectservice/identity.ts';
 import { ScalingController } from './scaling/controller.ts';
 import { createScalingMetrics } from './scaling/metrics.ts';
 import { httpPrometheus } from './scaling/sources/prometheus.ts';
+import { allowedAddresses } from './scaling/sources/prometheus-address.ts';
 
 const PROGRAM = 'kubehpc-controllers';
 const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
@@ -31,6 +32,9 @@ const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
   --workers=<n>                concurrent reconciles per controller (default 4)
   --log-level=<level>          ${LOG_LEVELS.join(', ')} (default info)
   --prometheus-url=<url>       Prometheus HTTP API of ScalingPolicy queries without their own address
+  --prometheus-allowed-urls=<url,...>
+                               the only addresses a ScalingPolicy's spec.prometheusAddress may name
+                               (default: --prometheus-url alone); others fail the rule, unfetched
   --scaling-period=<seconds>   how often every ScalingPolicy is evaluated (default 15)`;
 
 const LEASE_NAME = 'kubehpc-controllers';
@@ -54,6 +58,7 @@ const CONTROLLERS: Array<(deps: ControllerDeps) => Controller> = [
       ...d,
       periodMs: scalingPeriodMs,
       prometheusUrl: str('prometheus-url'),
+      prometheusAllowed,
       prometheus: httpPrometheus(),
       scaling: scalingMetrics,
     }),
@@ -68,6 +73,7 @@ const flags = parseFlags(PROGRAM, USAGE, [
   'workers',
   'log-level',
   'prometheus-url',
+  'prometheus-allowed-urls',
   'scaling-period',
 ]);
 const str = flags.string;
@@ -76,6 +82,13 @@ const leaderElect = flags.oneOf('leader-elect', ['true', 'false'], 'true');
 const port = flags.integer('metrics-port', 10263, 1);
 const workers = flags.integer('workers', 4, 1);
 const scalingPeriodMs = flags.integer('scaling-period', 15, 1) * 1000;
+const prometheusAllowed = (() => {
+  try {
+    return allowedAddresses(str('prometheus-allowed-urls'), str('prometheus-url'));
+  } catch (error) {
+    return usageError(PROGRAM, USAGE, `--prometheus-allowed-urls: ${(error as Error).message}`);
+  }
+})();
 const identity = `${hostname()}_${process.pid}`;
 
 const kc = new KubeConfig();

@@ -10,7 +10,7 @@ import {
 } from '../../../common/names.ts';
 import type { Binaries } from '../binaries.ts';
 import { HOST, type Layout } from '../layout.ts';
-import { prometheusSpec, prometheusUrl } from './prometheus.ts';
+import { prometheusAllowedUrls, prometheusSpec, prometheusUrl } from './prometheus.ts';
 
 export const CLUSTER_NAME = 'kubehpc-local';
 export const SERVICE_CIDR = '10.96.0.0/16';
@@ -241,6 +241,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         `--lease-namespace=${SYSTEM_NAMESPACE}`,
         '--leader-elect=true',
         `--prometheus-url=${prometheusUrl(l)}`,
+        `--prometheus-allowed-urls=${prometheusAllowedUrls(l).join(',')}`,
         // Snappier than the HPA's 15 s: the local platform is where users try scaling out.
         '--scaling-period=5',
       ],

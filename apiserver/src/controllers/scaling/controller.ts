@@ -41,6 +41,7 @@ import { decideService, type ServiceDecision } from './service.ts';
 import { usageSamples } from './sources/podmetrics.ts';
 import { podState } from './sources/pods.ts';
 import type { PrometheusClient } from './sources/prometheus.ts';
+import { resolvePrometheusAddress } from './sources/prometheus-address.ts';
 import { type Blocker, nextStatus, policyConditions } from './status.ts';
 
 const CONTROLLER = 'scaling';
@@ -56,6 +57,8 @@ export interface ScalingControllerOptions {
   periodMs: number;
   /** Default Prometheus HTTP API address; a policy may set its own. */
   prometheusUrl: string | undefined;
+  /** Canonical addresses a policy's spec.prometheusAddress may name (prometheus-address.ts). */
+  prometheusAllowed: readonly string[];
   prometheus: PrometheusClient;
   events: EventRecorder;
   metrics: ControllerMetrics;
@@ -324,13 +327,13 @@ export class ScalingController implements Controller {
   }
 
   async #query(p: Policy, query: string, nowMs: number): Promise<RuleObservation> {
-    const address = p.spec.prometheusAddress ?? this.#o.prometheusUrl;
-    if (!address) {
-      return {
-        kind: 'failed',
-        error: 'no Prometheus address: set spec.prometheusAddress or --prometheus-url',
-      };
-    }
+    const resolved = resolvePrometheusAddress(
+      p.spec.prometheusAddress,
+      this.#o.prometheusUrl,
+      this.#o.prometheusAllowed,
+    );
+    if (!resolved.ok) return { kind: 'failed', error: resolved.error };
+    const address = resolved.address;
     const end = this.#o.scaling.fetch.startTimer({ source: 'prometheus' });
     const result = await this.#o.prometheus.query(address, query, nowMs);
     end();
