@@ -28,7 +28,13 @@ import type { ControllerMetrics } from '../../../../common/controller/metrics.ts
 import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
 import type { Informer } from '../../../../common/informer.ts';
 import type { Logger } from '../../../../common/log.ts';
-import { API_VERSION, APPS_GROUP, SCALING_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
+import {
+  API_VERSION,
+  APPS_GROUP,
+  NODE_RESOURCE_TOPOLOGY as NRT,
+  SCALING_GROUP,
+  SERVICE_LABEL,
+} from '../../../../common/names.ts';
 import { apiFailure } from '../errors.ts';
 import type { EventInput, EventRecorder, Involved } from '../events.ts';
 import { EMPTY_MEMORY, type PolicyMemory, recordScale } from './behavior.ts';
@@ -80,6 +86,8 @@ export class ScalingController implements Controller {
   readonly #pods: Informer<V1Pod>;
   readonly #nodes: Informer<V1Node>;
   readonly #hpas: Informer<V2HorizontalPodAutoscaler>;
+  /** NodeResourceTopology objects: the NUMA zones the capacity guard counts for single-NUMA services. */
+  readonly #topologies: Informer<KubernetesObject>;
   /** Per policy (namespace/name): recommendations and scale events the behaviour looks back on. */
   readonly #memory = new Map<string, PolicyMemory>();
   /** Per service: the count this controller last wrote or confirmed. */
@@ -144,6 +152,16 @@ export class ScalingController implements Controller {
       name: 'nodes',
       path: '/api/v1/nodes',
       list: () => core.listNode(),
+    });
+    this.#topologies = this.#runtime.informer<KubernetesObject>({
+      name: 'noderesourcetopologies',
+      path: `/apis/${NRT.group}/${NRT.version}/${NRT.plural}`,
+      list: () =>
+        this.#custom.listClusterCustomObject({
+          group: NRT.group,
+          version: NRT.version,
+          plural: NRT.plural,
+        }) as Promise<KubernetesListObject<KubernetesObject>>,
     });
     const byTarget = (h: V2HorizontalPodAutoscaler) =>
       this.#runtime.enqueue(h.metadata?.namespace, h.spec?.scaleTargetRef?.name);
@@ -267,7 +285,13 @@ export class ScalingController implements Controller {
     };
     const needsCapacity = policies.some((p) => p.spec.capacityGuard !== undefined);
     const capacity = needsCapacity
-      ? capacityView(this.#nodes.list(), this.#pods.list(), pods, current)
+      ? capacityView(
+          this.#nodes.list(),
+          this.#pods.list(),
+          pods,
+          current,
+          new Map(this.#topologies.list().map((nrt) => [nrt.metadata?.name ?? '', nrt])),
+        )
       : undefined;
     const inputs: PolicyInput[] = [];
     for (const p of policies) {
