@@ -340,6 +340,9 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
   // The namespaces, CRD and RBAC the extender's informers and the API server need from their
   // start; applied on every `up` (a no-op when unchanged), so edits to the overlay take effect.
   await applyObjects(adminKubeConfig(l), foundation);
+  // metrics-server's RBAC before it starts: without it, it cannot read the authentication
+  // ConfigMap, list nodes or pods, and never turns healthy.
+  await applyObjects(adminKubeConfig(l), metricsServerFoundation() as unknown as KubernetesObject[]);
   await waitForCrd(adminKubeConfig(l), 'noderesourcetopologies.topology.node.k8s.io');
   for (const spec of rest.filter((s) => s.early)) await startComponent(l, spec, log);
   await Promise.all(
