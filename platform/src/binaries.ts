@@ -75,6 +75,16 @@ export const BUILDS: Record<string, GoModuleBuild> = {
     packages: ['k8s.io/kubernetes/cmd/kubelet'],
     versionFlags: kubernetesVersionFlags,
   },
+  // The metrics.k8s.io API (kubectl top, the scaling controller's CPU and memory source).
+  'metrics-server': {
+    module: 'metrics-server',
+    pin: 'sigs.k8s.io/metrics-server',
+    packages: ['sigs.k8s.io/metrics-server/cmd/metrics-server'],
+    versionFlags: (v) => [
+      `-X k8s.io/client-go/pkg/version.gitVersion=${v}`,
+      `-X k8s.io/component-base/version.gitVersion=${v}`,
+    ],
+  },
   kwok: {
     module: 'kwok',
     pin: 'sigs.k8s.io/kwok',
@@ -241,6 +251,7 @@ export interface Binaries {
   kubelet: string;
   kwok: string;
   kwokStages: string;
+  metricsServer: string;
   versions: Record<string, string>;
 }
 
@@ -271,6 +282,7 @@ export async function ensureBinaries(
     kubelet: at('kubelet', 'kubelet'),
     kwok: at('kwok', 'kwok'),
     kwokStages: at('kwok', 'kwok-stages.yaml'),
+    metricsServer: at('metrics-server', 'metrics-server'),
     versions: Object.fromEntries(plans.map((p) => [p.name, p.version])),
   };
 }

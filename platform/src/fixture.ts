@@ -12,6 +12,7 @@ import {
   SRIOV_VF_RESOURCE,
 } from '../../common/names.ts';
 import { formatBytes, isQuantity, parseQuantity } from '../../common/quantity.ts';
+import { kwokResourceMetricsPath, RESOURCE_METRICS_PATH_ANNOTATION } from './components/metrics-server.ts';
 
 export interface ZoneFixture {
   cpus: number;
@@ -132,6 +133,8 @@ export function nodeObject(node: SimulatedNode): Record<string, unknown> {
         [KWOK_NODE_ANNOTATION]: KWOK_NODE_ANNOTATION_VALUE,
         'node.alpha.kubernetes.io/ttl': '0',
         [LOCAL_DISK_CAPACITY_ANNOTATION]: String(node.localDiskBytes),
+        // Where metrics-server finds this node's usage on kwok's shared port.
+        [RESOURCE_METRICS_PATH_ANNOTATION]: kwokResourceMetricsPath(node.name),
       },
     },
     spec: {},

@@ -30,6 +30,13 @@ export interface Ports {
   kubehpcControllers: number;
   /** Prometheus' HTTP API and UI. */
   prometheus: number;
+  /**
+   * A second Prometheus address the scaling controller accepts besides the platform's own
+   * (--prometheus-allowed-urls): nothing listens there unless a user starts one.
+   */
+  prometheusSpare: number;
+  /** metrics-server (HTTPS), behind the APIService v1beta1.metrics.k8s.io. */
+  metricsServer: number;
   /** The real node's kubelet API (HTTPS: logs, exec, /metrics/resource). */
   kubelet: number;
   /** The real node's kubelet /healthz (HTTP). */
@@ -83,6 +90,8 @@ export function portsFrom(base: number | undefined): Ports {
       kubehpcApiserver: 9443,
       kubehpcControllers: 10263,
       prometheus: 19090,
+      prometheusSpare: 19091,
+      metricsServer: 10265,
       kubelet: 10250,
       kubeletHealthz: 10248,
       containerdMetrics: 10264,
@@ -102,6 +111,8 @@ export function portsFrom(base: number | undefined): Ports {
     kubehpcApiserver: base + 7,
     kubehpcControllers: base + 11,
     prometheus: base + 15,
+    metricsServer: base + 8,
+    prometheusSpare: base + 9,
     // The real node: base + 12 to 14.
     kubelet: base + 12,
     kubeletHealthz: base + 13,

@@ -27,6 +27,11 @@ function sameCapacity(existing: KubernetesObject, wanted: Record<string, unknown
   );
 }
 
+function sameAnnotations(existing: KubernetesObject, wanted: KubernetesObject): boolean {
+  const have = existing.metadata?.annotations ?? {};
+  return Object.entries(wanted.metadata?.annotations ?? {}).every(([k, v]) => have[k] === v);
+}
+
 export async function loadFixture(repoRoot: string): Promise<SimulatedNode[]> {
   return expandFixture(
     parseFixture(await readFile(join(repoRoot, 'platform', 'fixtures', 'nodes.yaml'), 'utf8')),
@@ -61,6 +66,20 @@ export async function ensureNodes(
     if (!existing) {
       await client.create(wanted, undefined, undefined, FIELD_MANAGER);
       created++;
+    } else if (!sameAnnotations(existing, wanted)) {
+      // A node made before an annotation joined the fixture (metrics-server's path, say).
+      await client.patch(
+        {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: node.name, annotations: wanted.metadata?.annotations ?? {} },
+        },
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.MergePatch,
+      );
     }
     await client.patch(
       topologyObject(node) as unknown as KubernetesObject,

@@ -57,6 +57,8 @@ export const IDENTITIES = {
   kubehpcApiserver: { commonName: 'kubehpc:apiserver', organizations: [] },
   /** The kubehpc controllers; RBAC: manifests/apiserver/controller-rbac.yaml. */
   kubehpcControllerManager: { commonName: 'kubehpc:controller-manager', organizations: [] },
+  /** metrics-server towards kube-apiserver and the kubelets; RBAC: components/metrics-server.ts. */
+  metricsServer: { commonName: 'kubehpc:metrics-server', organizations: [] },
   /** The real node's kubelet: a node identity, so the Node authorizer and NodeRestriction apply. */
   realNodeKubelet: { commonName: `system:node:${REAL_NODE_NAME}`, organizations: ['system:nodes'] },
 } as const;
@@ -113,6 +115,12 @@ export function pkiPlan(serviceIp: string): PkiPlan {
         `${APISERVER_SERVICE}.${SYSTEM_NAMESPACE}.svc`,
         `${APISERVER_SERVICE}.${SYSTEM_NAMESPACE}.svc.cluster.local`,
       ]),
+      // The aggregator dials metrics-server's ExternalName Service by its Service DNS name too.
+      server('metrics-server-serving', 'metrics-server', [
+        'metrics-server.kube-system.svc',
+        'metrics-server.kube-system.svc.cluster.local',
+      ]),
+      client('metrics-server', IDENTITIES.metricsServer),
       // The real node's kubelet serves logs, exec and metrics to kube-apiserver on loopback.
       server('kubelet-serving', REAL_NODE_NAME, [REAL_NODE_NAME], [REAL_NODE_ADDRESS]),
       client('kubelet-client', IDENTITIES.realNodeKubelet),

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { REAL_NODE_NAME } from '../../common/names.ts';
 import { type Binaries, ensureBinaries } from './binaries.ts';
+import { METRICS_SERVER, metricsApiService, metricsServerFoundation } from './components/metrics-server.ts';
 import { CLUSTER_NAME, type ComponentSpec, componentSpecs, SERVICE_IP } from './components/specs.ts';
 import { probe, waitUntil } from './health.ts';
 import { applyObjects, register, registered, renderLocalOverlay, splitRegistration } from './install.ts';
@@ -55,6 +56,7 @@ async function writeKubeconfigs(l: Layout): Promise<void> {
     'kwok',
     'scheduler-extender',
     'kubehpc-controller-manager',
+    'metrics-server',
   ]) {
     await write(join(l.configDir, `${who}.kubeconfig`), who, who);
   }
@@ -171,6 +173,7 @@ function portOwners(l: Layout): Array<[string, number]> {
     ['kubehpc-apiserver', p.kubehpcApiserver],
     ['kubehpc-controllers', p.kubehpcControllers],
     ['prometheus', p.prometheus],
+    ['metrics-server', p.metricsServer],
     ...(l.realNode
       ? ([
           [KUBELET, p.kubeletHealthz],
@@ -281,6 +284,37 @@ async function registerKubehpcApiserver(l: Layout, apiServices: KubernetesObject
   );
 }
 
+/**
+ * Registers metrics-server's APIService (RBAC and Service first). One that does not turn
+ * Available is removed again, with a warning: an unavailable APIService breaks discovery for
+ * every client, and the platform is usable without `kubectl top`.
+ */
+async function registerMetricsServer(l: Layout, specs: ComponentSpec[], log: Log): Promise<void> {
+  const spec = specs.find((s) => s.name === METRICS_SERVER);
+  if (spec === undefined || !(await probe(spec.health, l.pkiDir)).ok) return;
+  const kc = adminKubeConfig(l);
+  await applyObjects(kc, metricsServerFoundation() as unknown as KubernetesObject[]);
+  const apiService = metricsApiService(l, await readFile(join(l.pkiDir, 'ca.crt'), 'utf8'));
+  if (await registered(kc, [apiService as unknown as KubernetesObject])) return;
+  try {
+    await register(
+      kc,
+      [apiService as unknown as KubernetesObject],
+      {
+        port: l.ports.metricsServer,
+        caFile: join(l.pkiDir, 'ca.crt'),
+        certFile: join(l.pkiDir, 'admin.crt'),
+        keyFile: join(l.pkiDir, 'admin.key'),
+      },
+      log,
+    );
+  } catch (error) {
+    log(
+      `warning: metrics-server not registered, kubectl top and CPU/memory scaling rules stay unavailable: ${(error as Error).message}`,
+    );
+  }
+}
+
 export interface UpResult {
   alreadyRunning: boolean;
   nodes: string[];
@@ -313,9 +347,21 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
   // The namespaces, CRD and RBAC the extender's informers and the API server need from their
   // start; applied on every `up` (a no-op when unchanged), so edits to the overlay take effect.
   await applyObjects(adminKubeConfig(l), foundation);
+  // metrics-server's RBAC before it starts: without it, it cannot read the authentication
+  // ConfigMap, list nodes or pods, and never turns healthy.
+  await applyObjects(adminKubeConfig(l), metricsServerFoundation() as unknown as KubernetesObject[]);
   await waitForCrd(adminKubeConfig(l), 'noderesourcetopologies.topology.node.k8s.io');
   for (const spec of rest.filter((s) => s.early)) await startComponent(l, spec, log);
-  await Promise.all(rest.filter((s) => !s.early && !s.late).map((spec) => startComponent(l, spec, log)));
+  await Promise.all(
+    rest
+      .filter((s) => !s.early && !s.late)
+      .map((spec) =>
+        startComponent(l, spec, log).catch((error: Error) => {
+          if (!spec.optional) throw error;
+          log(`warning: ${spec.name} did not start; the platform runs without it: ${error.message}`);
+        }),
+      ),
+  );
   if (!alreadyRunning || !(await registered(adminKubeConfig(l), apiServices))) {
     await registerKubehpcApiserver(l, apiServices, log);
   }
@@ -329,6 +375,7 @@ export async function up(l: Layout, log: Log): Promise<UpResult> {
     );
     await waitForDefaultServiceAccount(kc);
   }
+  await registerMetricsServer(l, specs, log);
   if (l.realNode) await startRealNode(l, binaries, log);
   return {
     alreadyRunning,

@@ -23,6 +23,7 @@ import { FIELD_MANAGER } from './projectservice/identity.ts';
 import { ScalingController } from './scaling/controller.ts';
 import { createScalingMetrics } from './scaling/metrics.ts';
 import { httpPrometheus } from './scaling/sources/prometheus.ts';
+import { allowedAddresses } from './scaling/sources/prometheus-address.ts';
 
 const PROGRAM = 'kubehpc-controllers';
 /** A child request that has not answered by then is retried by the work queue. */
@@ -41,6 +42,9 @@ const USAGE = `usage: node apiserver/src/controllers/main.ts [flags]
   --workers=<n>                concurrent reconciles per controller (default 8 per CPU, at least 4: ${DEFAULT_WORKERS} here)
   --log-level=<level>          ${LOG_LEVELS.join(', ')} (default info)
   --prometheus-url=<url>       Prometheus HTTP API of ScalingPolicy queries without their own address
+  --prometheus-allowed-urls=<url,...>
+                               the only addresses a ScalingPolicy's spec.prometheusAddress may name
+                               (default: --prometheus-url alone); others fail the rule, unfetched
   --scaling-period=<seconds>   how often every ScalingPolicy is evaluated (default 15)`;
 
 const LEASE_NAME = 'kubehpc-controllers';
@@ -66,6 +70,7 @@ const CONTROLLERS: Array<(deps: ControllerDeps) => Controller> = [
       ...d,
       periodMs: scalingPeriodMs,
       prometheusUrl: str('prometheus-url'),
+      prometheusAllowed,
       prometheus: httpPrometheus(),
       scaling: scalingMetrics,
     }),
@@ -80,6 +85,7 @@ const flags = parseFlags(PROGRAM, USAGE, [
   'workers',
   'log-level',
   'prometheus-url',
+  'prometheus-allowed-urls',
   'scaling-period',
 ]);
 const str = flags.string;
@@ -88,6 +94,13 @@ const leaderElect = flags.oneOf('leader-elect', ['true', 'false'], 'true');
 const port = flags.integer('metrics-port', 10263, 1);
 const workers = flags.integer('workers', DEFAULT_WORKERS, 1);
 const scalingPeriodMs = flags.integer('scaling-period', 15, 1) * 1000;
+const prometheusAllowed = (() => {
+  try {
+    return allowedAddresses(str('prometheus-allowed-urls'), str('prometheus-url'));
+  } catch (error) {
+    return usageError(PROGRAM, USAGE, `--prometheus-allowed-urls: ${(error as Error).message}`);
+  }
+})();
 const identity = `${hostname()}_${process.pid}`;
 
 // kubectl's rules (common/kube): our plain-JSON client for the children, and the same

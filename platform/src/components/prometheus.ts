@@ -21,6 +21,14 @@ export function prometheusUrl(l: Layout): string {
   return `http://${HOST}:${l.ports.prometheus}`;
 }
 
+/**
+ * What the scaling controller may query (--prometheus-allowed-urls): the platform's Prometheus,
+ * and the spare address for a second one a user starts themselves.
+ */
+export function prometheusAllowedUrls(l: Layout): string[] {
+  return [prometheusUrl(l), `http://${HOST}:${l.ports.prometheusSpare}`];
+}
+
 export function prometheusSpec(l: Layout): ComponentSpec {
   const p = l.ports;
   const pki = (file: string) => join(l.pkiDir, file);

@@ -10,7 +10,8 @@ import {
 } from '../../../common/names.ts';
 import type { Binaries } from '../binaries.ts';
 import { HOST, type Layout } from '../layout.ts';
-import { prometheusSpec, prometheusUrl } from './prometheus.ts';
+import { kwokUsageConfig, metricsServerSpec } from './metrics-server.ts';
+import { prometheusAllowedUrls, prometheusSpec, prometheusUrl } from './prometheus.ts';
 
 export const CLUSTER_NAME = 'kubehpc-local';
 export const SERVICE_CIDR = '10.96.0.0/16';
@@ -44,6 +45,11 @@ export interface ComponentSpec {
    * controllers list ProjectServices through it).
    */
   late?: boolean;
+  /**
+   * The platform is usable without it (metrics-server: only `kubectl top` and CPU/memory
+   * rules need it): a start that fails is a warning, not a failed `up`.
+   */
+  optional?: boolean;
   health: HealthProbe;
 }
 
@@ -53,6 +59,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
   const p = l.ports;
   const apiserverUrl = `https://${HOST}:${p.apiserver}`;
   const schedulerConfigPath = join(l.configDir, 'kube-scheduler.yaml');
+  const kwokUsagePath = join(l.configDir, 'kwok-usage.yaml');
   return [
     {
       name: 'etcd',
@@ -188,6 +195,8 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       args: [
         `--kubeconfig=${kubeconfig('kwok')}`,
         `--config=${bin.kwokStages}`,
+        // Simulated CPU and memory usage, served for metrics-server (metrics-server.ts).
+        `--config=${kwokUsagePath}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         `--server-address=${HOST}:${p.kwok}`,
@@ -198,6 +207,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         '--cidr=10.244.0.0/16',
         '--node-lease-duration-seconds=40',
       ],
+      files: { [kwokUsagePath]: kwokUsageConfig() },
       health: { url: `https://${HOST}:${p.kwok}/healthz`, asAdmin: false, tls: true },
     },
     {
@@ -230,6 +240,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       health: { url: `https://${HOST}:${p.kubehpcApiserver}/readyz`, asAdmin: false, tls: true },
     },
     prometheusSpec(l),
+    metricsServerSpec(l, bin.metricsServer),
     {
       name: KUBEHPC_CONTROLLERS,
       binary: process.execPath,
@@ -241,6 +252,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         `--lease-namespace=${SYSTEM_NAMESPACE}`,
         '--leader-elect=true',
         `--prometheus-url=${prometheusUrl(l)}`,
+        `--prometheus-allowed-urls=${prometheusAllowedUrls(l).join(',')}`,
         // Snappier than the HPA's 15 s: the local platform is where users try scaling out.
         '--scaling-period=5',
       ],

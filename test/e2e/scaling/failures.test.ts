@@ -1,18 +1,11 @@
 // Sources that fail at run time: a query Prometheus rejects, a Prometheus that is down, the
 // metrics API absent. Each shows as a condition naming the cause, and the count is held.
 
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
-import { testNamespace } from '../../support/cluster.ts';
+import { platform, testNamespace } from '../../support/cluster.ts';
 import { conditionIs, createPolicy, createService, policyStatus, service } from './support.ts';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function heldWith(
   t: Test,
@@ -51,14 +44,35 @@ t.test('a query Prometheus rejects at run time', async (t) => {
 
 t.test('Prometheus down', async (t) => {
   const ns = await testNamespace(t, 'scale-promdown');
-  const port = await closedPort();
+  // The platform allows this second address (--prometheus-allowed-urls); nothing listens there.
   await heldWith(
     t,
     ns,
     { name: 'q', prometheus: { query: 'sum(up)', targetPerReplica: 1 } },
-    { prometheusAddress: `http://127.0.0.1:${port}` },
+    { prometheusAddress: `http://127.0.0.1:${platform.ports.prometheusSpare}` },
     /unreachable/,
   );
+});
+
+t.test('an address the controller does not allow is refused, never fetched', async (t) => {
+  const ns = await testNamespace(t, 'scale-promdeny');
+  let requests = 0;
+  const server = createHttpServer((_req, res) => {
+    requests++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [0, '1000'] } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await heldWith(
+    t,
+    ns,
+    { name: 'q', prometheus: { query: 'sum(up)', targetPerReplica: 1 } },
+    { prometheusAddress: address },
+    /is not an address this controller may query; allowed: http:\/\/127\.0\.0\.1:/,
+  );
+  t.equal(requests, 0, 'the controller sent the refused address no request');
 });
 
 t.test('the metrics API absent', async (t) => {

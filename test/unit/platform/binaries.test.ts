@@ -34,6 +34,7 @@ t.test('the committed pins are the releases the platform promises', async (t) =>
   t.match(version('etcd'), /^v3\.(5|6)\./, 'etcd 3.5 or 3.6');
   t.match(version('kubernetes'), /^v1\.3[4-9]\./, 'a recent Kubernetes');
   t.match(version('kwok'), /^v0\./);
+  t.match(version('metrics-server'), /^v0\.(8|9|1\d)\./, 'metrics-server, pinned');
   for (const plan of plans) {
     t.equal(plan.env.GOTOOLCHAIN, 'local');
     t.equal(plan.env.CGO_ENABLED, '0');

@@ -3,12 +3,15 @@
 // node the service can run on (schedulable, Ready, its nodeSelector matched, no NoSchedule or
 // NoExecute taint it does not tolerate) the allocatable CPU, memory, VFs and free local disk,
 // and what placed pods request; and what one more replica asks, from a pod of the service.
-// Pure.
+// For a service that needs a single NUMA node, each node also carries its zones from its
+// NodeResourceTopology (allocatable, and as requested what the publisher no longer reports
+// available); a node without a valid topology cannot take such a replica (the extender's NUMA
+// predicate refuses it) and is left out. Pure.
 
 import type { V1Node, V1Pod, V1Taint, V1Toleration } from '@kubernetes/client-node';
 import { LOCAL_DISK_RESOURCE, SRIOV_VF_RESOURCE } from '../../../../common/names.ts';
 import { podDemand } from '../../../../common/nodes/demand.ts';
-import { nodeCapacity } from '../../../../common/nodes/parse.ts';
+import { nodeCapacity, topologyZones } from '../../../../common/nodes/parse.ts';
 import { parseQuantity } from '../../../../common/quantity.ts';
 import type { CapacityDomain, CapacityView } from './observations.ts';
 
@@ -49,18 +52,41 @@ function isPlaced(pod: V1Pod): boolean {
   return Boolean(pod.spec?.nodeName) && phase !== 'Succeeded' && phase !== 'Failed';
 }
 
+/** A node's NUMA zones as capacity domains, or undefined when its topology is absent or bad. */
+function zoneDomains(node: string, topology: unknown): CapacityDomain[] | undefined {
+  if (topology === undefined) return undefined;
+  const zones = topologyZones(topology);
+  if (zones.state !== 'ok' || zones.value.length === 0) return undefined;
+  return zones.value.map((z) => ({
+    name: `${node}/${z.name}`,
+    allocatable: new Map([
+      ['cpu', z.cpu.allocatable],
+      ['memory', z.memory.allocatable],
+      [SRIOV_VF_RESOURCE, z.vfs.allocatable],
+    ]),
+    requested: new Map([
+      ['cpu', z.cpu.allocatable - z.cpu.available],
+      ['memory', z.memory.allocatable - z.memory.available],
+      [SRIOV_VF_RESOURCE, z.vfs.allocatable - z.vfs.available],
+    ]),
+  }));
+}
+
 /**
  * The view for a service of `replicas` whose pods (`own`) look like the first of them; undefined
- * without a pod to learn the demand from.
+ * without a pod to learn the demand from. `topologies`: NodeResourceTopology objects by node
+ * name (read only for a single-NUMA service).
  */
 export function capacityView(
   nodes: readonly V1Node[],
   pods: readonly V1Pod[],
   own: readonly V1Pod[],
   replicas: number,
+  topologies: ReadonlyMap<string, unknown> = new Map(),
 ): CapacityView | undefined {
   const template = own[0];
   if (template === undefined) return undefined;
+  const demand = podDemand(template);
   const requested = new Map<string, Map<string, number>>();
   for (const pod of pods) {
     if (!isPlaced(pod)) continue;
@@ -84,9 +110,15 @@ export function capacityView(
       // The published local disk is already what is free.
       [LOCAL_DISK_RESOURCE, capacity.disk.state === 'ok' ? capacity.disk.value : 0],
     ]);
-    domains.push({ name, allocatable, requested: requested.get(name) ?? new Map() });
+    const zones = demand.singleNuma ? zoneDomains(name, topologies.get(name)) : undefined;
+    if (demand.singleNuma && zones === undefined) continue;
+    domains.push({
+      name,
+      allocatable,
+      requested: requested.get(name) ?? new Map(),
+      ...(zones === undefined ? {} : { zones }),
+    });
   }
-  const demand = podDemand(template);
   const placed = own.filter((p) => isPlaced(p) && !p.metadata?.deletionTimestamp).length;
   return {
     unplaced: Math.max(0, replicas - placed),

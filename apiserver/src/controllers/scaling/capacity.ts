@@ -1,14 +1,26 @@
 // The capacity guard: before a scale-up, how many new replicas fit under maxUtilizationPercent
-// of the allocatable resources of the placement domains the service can run on (nodes, or
-// NUMA zones when it needs a single one), each domain filled by whole replicas. Pure.
+// of the allocatable resources of the nodes the service can run on, each filled by whole
+// replicas; for a service that needs a single NUMA node, zone by zone (two half-free zones do
+// not hold one replica that needs a whole zone's worth), as the extender's NUMA predicate
+// places it. Pure.
 
 import type { CapacityAction } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 import type { CapacityDomain, CapacityView } from './observations.ts';
 
-function fitsIn(domain: CapacityDomain, perReplica: ReadonlyMap<string, number>, percent: number): number {
+/**
+ * Whole replicas that fit in one domain. `listedOnly`: resources the domain does not list are
+ * not its to bound (a NUMA zone lists CPU, memory and VFs; the node bounds local disk).
+ */
+function fitsIn(
+  domain: CapacityDomain,
+  perReplica: ReadonlyMap<string, number>,
+  percent: number,
+  listedOnly = false,
+): number {
   let fits = Number.POSITIVE_INFINITY;
   for (const [resource, need] of perReplica) {
     if (need <= 0) continue;
+    if (listedOnly && !domain.allocatable.has(resource)) continue;
     const ceiling = ((domain.allocatable.get(resource) ?? 0) * percent) / 100;
     const free = ceiling - (domain.requested.get(resource) ?? 0);
     fits = Math.min(fits, Math.max(0, Math.floor(free / need + 1e-9)));
@@ -17,13 +29,22 @@ function fitsIn(domain: CapacityDomain, perReplica: ReadonlyMap<string, number>,
   return fits;
 }
 
+/** A node's replicas: by its own totals, and for a single-NUMA service, zone by zone. */
+function fitsOnNode(node: CapacityDomain, perReplica: ReadonlyMap<string, number>, percent: number): number {
+  const byNode = fitsIn(node, perReplica, percent);
+  if (node.zones === undefined) return byNode;
+  let byZones = 0;
+  for (const zone of node.zones) byZones += fitsIn(zone, perReplica, percent, true);
+  return Math.min(byNode, byZones);
+}
+
 /**
  * New replicas that fit across the view's domains (Infinity when a replica requests nothing),
  * after the service's replicas still waiting for a place.
  */
 export function placeableReplicas(view: CapacityView, maxUtilizationPercent: number): number {
   let total = 0;
-  for (const domain of view.domains) total += fitsIn(domain, view.perReplica, maxUtilizationPercent);
+  for (const domain of view.domains) total += fitsOnNode(domain, view.perReplica, maxUtilizationPercent);
   return view.domains.length === 0 ? 0 : Math.max(0, total - (view.unplaced ?? 0));
 }
 

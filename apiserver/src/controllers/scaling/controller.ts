@@ -28,7 +28,13 @@ import type { ControllerMetrics } from '../../../../common/controller/metrics.ts
 import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
 import type { Informer } from '../../../../common/informer.ts';
 import type { Logger } from '../../../../common/log.ts';
-import { API_VERSION, APPS_GROUP, SCALING_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
+import {
+  API_VERSION,
+  APPS_GROUP,
+  NODE_RESOURCE_TOPOLOGY as NRT,
+  SCALING_GROUP,
+  SERVICE_LABEL,
+} from '../../../../common/names.ts';
 import { apiFailure } from '../errors.ts';
 import type { EventInput, EventRecorder, Involved } from '../events.ts';
 import { EMPTY_MEMORY, type PolicyMemory, recordScale } from './behavior.ts';
@@ -41,6 +47,7 @@ import { decideService, type ServiceDecision } from './service.ts';
 import { usageSamples } from './sources/podmetrics.ts';
 import { podState } from './sources/pods.ts';
 import type { PrometheusClient } from './sources/prometheus.ts';
+import { resolvePrometheusAddress } from './sources/prometheus-address.ts';
 import { type Blocker, nextStatus, policyConditions } from './status.ts';
 
 const CONTROLLER = 'scaling';
@@ -56,6 +63,8 @@ export interface ScalingControllerOptions {
   periodMs: number;
   /** Default Prometheus HTTP API address; a policy may set its own. */
   prometheusUrl: string | undefined;
+  /** Canonical addresses a policy's spec.prometheusAddress may name (prometheus-address.ts). */
+  prometheusAllowed: readonly string[];
   prometheus: PrometheusClient;
   events: EventRecorder;
   metrics: ControllerMetrics;
@@ -77,6 +86,8 @@ export class ScalingController implements Controller {
   readonly #pods: Informer<V1Pod>;
   readonly #nodes: Informer<V1Node>;
   readonly #hpas: Informer<V2HorizontalPodAutoscaler>;
+  /** NodeResourceTopology objects: the NUMA zones the capacity guard counts for single-NUMA services. */
+  readonly #topologies: Informer<KubernetesObject>;
   /** Per policy (namespace/name): recommendations and scale events the behaviour looks back on. */
   readonly #memory = new Map<string, PolicyMemory>();
   /** Per service: the count this controller last wrote or confirmed. */
@@ -141,6 +152,16 @@ export class ScalingController implements Controller {
       name: 'nodes',
       path: '/api/v1/nodes',
       list: () => core.listNode(),
+    });
+    this.#topologies = this.#runtime.informer<KubernetesObject>({
+      name: 'noderesourcetopologies',
+      path: `/apis/${NRT.group}/${NRT.version}/${NRT.plural}`,
+      list: () =>
+        this.#custom.listClusterCustomObject({
+          group: NRT.group,
+          version: NRT.version,
+          plural: NRT.plural,
+        }) as Promise<KubernetesListObject<KubernetesObject>>,
     });
     const byTarget = (h: V2HorizontalPodAutoscaler) =>
       this.#runtime.enqueue(h.metadata?.namespace, h.spec?.scaleTargetRef?.name);
@@ -264,7 +285,13 @@ export class ScalingController implements Controller {
     };
     const needsCapacity = policies.some((p) => p.spec.capacityGuard !== undefined);
     const capacity = needsCapacity
-      ? capacityView(this.#nodes.list(), this.#pods.list(), pods, current)
+      ? capacityView(
+          this.#nodes.list(),
+          this.#pods.list(),
+          pods,
+          current,
+          new Map(this.#topologies.list().map((nrt) => [nrt.metadata?.name ?? '', nrt])),
+        )
       : undefined;
     const inputs: PolicyInput[] = [];
     for (const p of policies) {
@@ -324,13 +351,13 @@ export class ScalingController implements Controller {
   }
 
   async #query(p: Policy, query: string, nowMs: number): Promise<RuleObservation> {
-    const address = p.spec.prometheusAddress ?? this.#o.prometheusUrl;
-    if (!address) {
-      return {
-        kind: 'failed',
-        error: 'no Prometheus address: set spec.prometheusAddress or --prometheus-url',
-      };
-    }
+    const resolved = resolvePrometheusAddress(
+      p.spec.prometheusAddress,
+      this.#o.prometheusUrl,
+      this.#o.prometheusAllowed,
+    );
+    if (!resolved.ok) return { kind: 'failed', error: resolved.error };
+    const address = resolved.address;
     const end = this.#o.scaling.fetch.startTimer({ source: 'prometheus' });
     const result = await this.#o.prometheus.query(address, query, nowMs);
     end();

@@ -34,6 +34,11 @@ export interface CapacityDomain {
   name: string;
   allocatable: ReadonlyMap<string, number>;
   requested: ReadonlyMap<string, number>;
+  /**
+   * The node's NUMA zones, for a service that needs a single one: each replica must fit inside
+   * one zone (for the resources a zone lists), and the node's own limits (local disk) still hold.
+   */
+  zones?: readonly CapacityDomain[];
 }
 
 export interface CapacityView {

@@ -2,7 +2,11 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
 import { placeableReplicas } from '../../../../../apiserver/src/controllers/scaling/capacity.ts';
 import { capacityView } from '../../../../../apiserver/src/controllers/scaling/capacity-view.ts';
-import { SRIOV_VF_RESOURCE } from '../../../../../common/names.ts';
+import {
+  NUMA_POLICY_ANNOTATION,
+  NUMA_POLICY_SINGLE_NODE,
+  SRIOV_VF_RESOURCE,
+} from '../../../../../common/names.ts';
 
 function node(
   name: string,
@@ -124,4 +128,81 @@ t.test('VFs come from the node model', async (t) => {
     0,
   );
   t.equal(placeableReplicas(view as NonNullable<typeof view>, 100), 2, 'only node a has VFs, 2 per replica');
+});
+
+function topology(node: string, zones: Array<{ cpu: [string, string]; memory?: [string, string] }>): unknown {
+  return {
+    metadata: { name: node },
+    zones: zones.map((z, i) => ({
+      name: `node-${i}`,
+      type: 'Node',
+      resources: [
+        { name: 'cpu', allocatable: z.cpu[0], available: z.cpu[1] },
+        { name: 'memory', allocatable: z.memory?.[0] ?? '4Gi', available: z.memory?.[1] ?? '4Gi' },
+      ],
+    })),
+  };
+}
+
+function singleNuma(cpu: string, extra: Record<string, string> = {}): V1Pod {
+  return {
+    metadata: {
+      name: 't',
+      namespace: 'climate',
+      annotations: { [NUMA_POLICY_ANNOTATION]: NUMA_POLICY_SINGLE_NODE },
+    },
+    spec: { containers: [{ name: 'c', resources: { requests: { cpu, memory: '1Gi', ...extra } } }] },
+  };
+}
+
+t.test('a single-NUMA service counts room per zone, not per node', async (t) => {
+  // Node a: 8 CPUs, two zones with 3 free each. A replica asking 4 CPUs fits the node's total
+  // (8) twice, but no zone holds it.
+  const nodes = [node('a', { cpu: '8' })];
+  const split = new Map([['a', topology('a', [{ cpu: ['4', '3'] }, { cpu: ['4', '3'] }])]]);
+  const numa = capacityView(nodes, [], [singleNuma('4')], 0, split);
+  t.same(
+    numa?.domains[0]?.zones?.map((z) => z.name),
+    ['a/node-0', 'a/node-1'],
+  );
+  t.equal(
+    numa?.domains[0]?.zones?.[0]?.requested.get('cpu'),
+    1,
+    'requested: what the publisher no longer reports free',
+  );
+  t.equal(placeableReplicas(numa as NonNullable<typeof numa>, 100), 0, 'two 3-CPU holes do not hold 4 CPUs');
+  const plain = capacityView(nodes, [], [pod('t', undefined, '4')], 0, split);
+  t.equal(plain?.domains[0]?.zones, undefined, 'a service without the NUMA need sees the node only');
+  t.equal(placeableReplicas(plain as NonNullable<typeof plain>, 100), 2, 'per node: 8 CPUs hold two');
+
+  const roomy = new Map([['a', topology('a', [{ cpu: ['4', '4'] }, { cpu: ['4', '2'] }])]]);
+  const two = capacityView(nodes, [], [singleNuma('2')], 0, roomy);
+  t.equal(
+    placeableReplicas(two as NonNullable<typeof two>, 100),
+    2 + 1,
+    'zone by zone: 4 free hold two, 2 free hold one',
+  );
+  t.equal(placeableReplicas(two as NonNullable<typeof two>, 50), 1 + 0, 'the ceiling applies to each zone');
+});
+
+t.test("the node's own total still bounds a single-NUMA service", async (t) => {
+  // The zones would hold 4 replicas of 2 CPUs, but pods already placed on the node take 6 of its 8.
+  const zones = new Map([['a', topology('a', [{ cpu: ['4', '4'] }, { cpu: ['4', '4'] }])]]);
+  const view = capacityView([node('a', { cpu: '8' })], [pod('busy', 'a', '6')], [singleNuma('2')], 0, zones);
+  t.equal(placeableReplicas(view as NonNullable<typeof view>, 100), 1);
+});
+
+t.test('without a valid topology a node cannot take a single-NUMA replica', async (t) => {
+  const nodes = [node('a'), node('b'), node('c')];
+  const topologies = new Map<string, unknown>([
+    ['a', topology('a', [{ cpu: ['4', '4'] }])],
+    ['c', { metadata: { name: 'c' }, zones: 'garbage' }],
+  ]);
+  const view = capacityView(nodes, [], [singleNuma('1')], 0, topologies);
+  t.same(
+    view?.domains.map((d) => d.name),
+    ['a'],
+    'b has no topology, c a malformed one: the extender would refuse both',
+  );
+  t.equal(placeableReplicas(view as NonNullable<typeof view>, 100), 4);
 });

@@ -1,0 +1,76 @@
+// CPU through metrics-server: kwok simulates each pod's usage from its
+// kwok.x-k8s.io/usage-cpu annotation, metrics-server scrapes it like a kubelet's and serves
+// metrics.k8s.io, `kubectl top` shows it, and a CPU rule scales the ProjectService up on it
+// and back down when the usage goes away.
+
+import { CoreV1Api, PatchStrategy, type V1Pod } from '@kubernetes/client-node';
+import t from 'tap';
+import { SERVICE_LABEL } from '../../../common/names.ts';
+import { KWOK_USAGE_CPU_ANNOTATION } from '../../../platform/src/components/metrics-server.ts';
+import { adminKubeConfig, eventually, kubectl, objects, testNamespace } from '../../support/cluster.ts';
+import { createPolicy, createService, policyStatus, replicasReach } from './support.ts';
+
+async function servicePods(ns: string, name: string): Promise<V1Pod[]> {
+  const core = adminKubeConfig().makeApiClient(CoreV1Api);
+  const list = await core.listNamespacedPod({ namespace: ns, labelSelector: `${SERVICE_LABEL}=${name}` });
+  return list.items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+}
+
+/** Sets (or with null removes) the simulated CPU usage of each pod. */
+async function setUsage(ns: string, pods: V1Pod[], cpu: string | null): Promise<void> {
+  for (const pod of pods) {
+    await objects().patch(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: pod.metadata?.name ?? '',
+          namespace: ns,
+          annotations: { [KWOK_USAGE_CPU_ANNOTATION]: cpu },
+        },
+      } as never,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+  }
+}
+
+t.test('simulated CPU usage reaches kubectl top and scales the service up, then down', async (t) => {
+  const ns = await testNamespace(t, 'scale-cpu');
+  await createService(ns, 'burner', 1, '100m');
+  const [first] = await eventually('a running pod', async () => {
+    const pods = await servicePods(ns, 'burner');
+    return pods.length === 1 ? pods : undefined;
+  });
+  // 300m used of 100m requested: 300 % against a 100 % target wants 3 replicas.
+  await setUsage(ns, [first as V1Pod], '300m');
+  const top = await eventually(
+    'kubectl top pods shows the simulated usage',
+    async () => {
+      const r = await kubectl(['top', 'pods', '-n', ns, '--no-headers']);
+      const line = r.stdout.split('\n').find((l) => l.startsWith(first?.metadata?.name ?? '?'));
+      const millicores = Number(line?.split(/\s+/)[1]?.replace(/m$/, ''));
+      return millicores >= 250 ? line : undefined;
+    },
+    120_000,
+  );
+  t.match(top, /\d+m/);
+  await createPolicy(ns, 'cpu', {
+    targetRef: { name: 'burner' },
+    minReplicas: 1,
+    maxReplicas: 5,
+    cpuInitializationPeriodSeconds: 0,
+    rules: [{ name: 'cpu', resource: { name: 'cpu', targetUtilization: 100 } }],
+    behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+  });
+  await replicasReach(ns, 'burner', 3, 120_000);
+  const up = (await policyStatus(ns, 'cpu')).history?.find((d) => d.to === 3);
+  t.match(up, { from: 1, to: 3 }, 'the decision that scaled up is recorded');
+  // The usage goes away (every pod back to kwok's 1m default): back to the minimum.
+  await setUsage(ns, await servicePods(ns, 'burner'), null);
+  await replicasReach(ns, 'burner', 1, 180_000);
+  t.pass('scaled back down to minReplicas');
+});
