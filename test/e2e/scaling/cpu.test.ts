@@ -67,8 +67,12 @@ t.test('simulated CPU usage reaches kubectl top and scales the service up, then 
     behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
   });
   await replicasReach(ns, 'burner', 3, 120_000);
-  const up = (await policyStatus(ns, 'cpu')).history?.find((d) => d.to === 3);
-  t.match(up, { from: 1, to: 3 }, 'the decision that scaled up is recorded');
+  // The controller writes the scale first and the policy's status after it: wait for the record.
+  const up = await eventually('the scale-up in the policy history', async () =>
+    (await policyStatus(ns, 'cpu')).history?.find((d) => d.to === 3),
+  );
+  t.match(up, { to: 3 }, 'the decision that scaled up is recorded');
+  t.ok((up.from ?? 0) < 3, `it scaled up from fewer replicas (from ${up.from})`);
   // The usage goes away (every pod back to kwok's 1m default): back to the minimum.
   await setUsage(ns, await servicePods(ns, 'burner'), null);
   await replicasReach(ns, 'burner', 1, 180_000);
