@@ -69,7 +69,9 @@ export function deleteOptions(query: Query, body: unknown): DeleteOptions {
     dryRun?: string[];
   };
   const policy =
-    query.propagationPolicy ?? b.propagationPolicy ?? (b.orphanDependents ? 'Orphan' : undefined);
+    query.propagationPolicy ??
+    b.propagationPolicy ??
+    (b.orphanDependents === true || query.orphanDependents === 'true' ? 'Orphan' : undefined);
   if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
     throw errors.badRequest(
       `propagationPolicy must be one of Orphan, Background, Foreground, got "${policy}"`,
@@ -81,6 +83,19 @@ export function deleteOptions(query: Query, body: unknown): DeleteOptions {
     ...(b.preconditions ? { preconditions: b.preconditions } : {}),
     ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] & string } : {}),
   };
+}
+
+/**
+ * Whether a delete that finalizers hold is answered 202 Accepted: only when the client asked for
+ * cascading deletion with `orphanDependents=false`, as kube-apiserver does (200 otherwise).
+ */
+export function acceptedWhenHeld(query: Query, body: unknown): boolean {
+  if (query.orphanDependents === 'false') return true;
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { orphanDependents?: unknown }).orphanDependents === false
+  );
 }
 
 /** What a Table row carries of its object (?includeObject=), Metadata by default. */

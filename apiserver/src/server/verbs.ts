@@ -22,7 +22,14 @@ import {
   readPatchBody,
   readScaleBody,
 } from './negotiation.ts';
-import { deleteOptions, includeObject, listOptions, type Query, writeOptions } from './query.ts';
+import {
+  acceptedWhenHeld,
+  deleteOptions,
+  includeObject,
+  listOptions,
+  type Query,
+  writeOptions,
+} from './query.ts';
 import { deletedStatus, metadataOnly, present, send, warn } from './respond.ts';
 import { table } from './table.ts';
 import { type OpenWatches, serveWatch } from './watch.ts';
@@ -202,7 +209,7 @@ export function resourceHandler(
         // Gone at once: a Success Status naming what was deleted, as kube-apiserver answers for
         // a custom resource; still held by finalizers: the object, marked for deletion.
         if (result.deleted) return send(reply, 200, deletedStatus(info, result.object), rep);
-        return send(reply, 202, result.object, rep);
+        return send(reply, acceptedWhenHeld(query, doc) ? 202 : 200, result.object, rep);
       }
       case 'deletecollection': {
         if (sub) throw errors.methodNotSupported(target, 'deletecollection');

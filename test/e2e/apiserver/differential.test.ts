@@ -230,6 +230,27 @@ CASES.delete = async (target, name) => {
   await created(target, name);
   return signature(await call(API, 'DELETE', target.path(name)));
 };
+// Held by a finalizer: kube-apiserver answers 200 with the marked object, and 202 only when
+// the client asked for cascading deletion with orphanDependents=false.
+for (const [label, options] of [
+  ['held by a finalizer', undefined],
+  ['held by a finalizer, orphanDependents=false', { orphanDependents: false }],
+] as const) {
+  CASES[`delete ${label}`] = async (target, name) => {
+    const made = await call(API, 'POST', target.path(), {
+      body: object(target, name, {}, { finalizers: ['kubehpc.dev/differential'] }),
+    });
+    if (made.status !== 201)
+      throw new Error(`${target.label}: creating ${name}: ${made.status} ${made.text}`);
+    const res = await call(API, 'DELETE', target.path(name), options ? { body: options } : {});
+    const release = await call(API, 'PATCH', target.path(name), {
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+      contentType: 'application/json-patch+json',
+    });
+    if (release.status !== 200) throw new Error(`${target.label}: releasing ${name}: ${release.status}`);
+    return signature(res);
+  };
+}
 CASES['status update'] = async (target, name) => {
   const live = await created(target, name);
   return signature(
