@@ -118,8 +118,12 @@ export function apiError(code: number, body: string, method: string, path: strin
   );
 }
 
-function headersFor(config: RestConfig, creds: Credentials): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = { 'User-Agent': 'kubectl-hpc' };
+function headersFor(
+  config: RestConfig,
+  creds: Credentials,
+  userAgent: string,
+): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = { 'User-Agent': userAgent };
   if (creds.token) headers.Authorization = `Bearer ${creds.token}`;
   else if (config.basic)
     headers.Authorization = `Basic ${Buffer.from(`${config.basic.username}:${config.basic.password}`).toString('base64')}`;
@@ -130,7 +134,15 @@ function headersFor(config: RestConfig, creds: Credentials): Record<string, stri
   return headers;
 }
 
-export async function kubeClient(config: RestConfig, defaultTimeoutMs = 0): Promise<KubeClient> {
+/**
+ * A client for one cluster. `userAgent` names the program in the API server's audit log and
+ * metrics (kube-apiserver's apiserver_request_total has no user-agent label, its audit events do).
+ */
+export async function kubeClient(
+  config: RestConfig,
+  defaultTimeoutMs = 0,
+  userAgent = 'kubectl-hpc',
+): Promise<KubeClient> {
   const creds = await credentials(config);
   const url = new URL(config.server);
   const secure = url.protocol === 'https:';
@@ -145,7 +157,7 @@ export async function kubeClient(config: RestConfig, defaultTimeoutMs = 0): Prom
       })
     : undefined;
   const base = url.pathname.replace(/\/+$/, '');
-  const baseHeaders = headersFor(config, creds);
+  const baseHeaders = headersFor(config, creds, userAgent);
 
   const open = (
     method: string,

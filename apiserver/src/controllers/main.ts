@@ -113,7 +113,7 @@ const rest: RestConfig = (() => {
   }
 })();
 const kc = clientNodeConfig(rest);
-const kube = await kubeClient(rest, REQUEST_TIMEOUT_MS);
+const kube = await kubeClient(rest, REQUEST_TIMEOUT_MS, 'kubehpc-controllers');
 
 const metrics = createMetrics();
 const scalingMetrics = createScalingMetrics(metrics.registry);

@@ -59,6 +59,20 @@ t.test('sends the token, impersonation and content type, and parses the JSON ans
     [h.authorization, h['impersonate-user'], h['impersonate-group'], h['content-type']],
     ['Bearer secret', 'bob', 'g1, g2', 'application/apply-patch+yaml'],
   );
+  t.equal(h['user-agent'], 'kubectl-hpc', 'the plugin by default');
+});
+
+t.test('a program names itself in User-Agent', async (t) => {
+  const agents: Array<string | undefined> = [];
+  const { server, url } = await serve((req) => {
+    agents.push(req.headers['user-agent']);
+    return { status: 200, body: '{}' };
+  });
+  t.teardown(() => server.close());
+  const client = await kubeClient(config(url), 0, 'kubehpc-controllers');
+  t.teardown(() => client.close());
+  await client.request('GET', '/api/v1/namespaces');
+  t.same(agents, ['kubehpc-controllers']);
 });
 
 t.test('an error Status becomes an ApiError with code, reason and causes', async (t) => {
