@@ -16,9 +16,9 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { KUBEHPC_APISERVER, KUBEHPC_CONTROLLERS } from '../../../platform/src/components/specs.ts';
 import { HOST, layout } from '../../../platform/src/layout.ts';
-import { portIsFree } from '../../../platform/src/ports.ts';
 import { isRunning, readRecord } from '../../../platform/src/supervisor.ts';
 import { eventually, platform } from '../../support/cluster.ts';
+import { secondPlatformEnv } from '../../support/second-platform.ts';
 
 const run = promisify(execFile);
 /**
@@ -31,24 +31,7 @@ const ACKS_EACH_SIDE = 10;
 const WORKERS = 4;
 
 const dir = await mkdtemp(join(tmpdir(), 'kubehpc-faults-'));
-// A user's shell: without the loader hooks tap puts in NODE_OPTIONS for its own children.
-const userEnv = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAP'),
-  ),
-);
-const envFor = (base: number) => ({
-  ...userEnv,
-  KUBEHPC_LOCAL_DIR: dir,
-  KUBEHPC_PORT_BASE: String(base),
-  KUBEHPC_REAL_NODE: '0',
-});
-let env = envFor(PORT_BASES[0] as number);
-for (const base of PORT_BASES) {
-  env = envFor(base);
-  const free = await Promise.all(Object.values(layout(env).ports).map((port) => portIsFree(HOST, port)));
-  if (free.every(Boolean)) break;
-}
+const env = await secondPlatformEnv(dir, PORT_BASES, { KUBEHPC_REAL_NODE: '0' });
 const other = layout(env);
 
 async function platformCli(script: 'up' | 'down'): Promise<{ code: number; out: string }> {

@@ -14,17 +14,12 @@ import { HOST, layout } from '../../../platform/src/layout.ts';
 import { portIsFree } from '../../../platform/src/ports.ts';
 import { isRunning, type ProcessRecord } from '../../../platform/src/supervisor.ts';
 import { platform } from '../../support/cluster.ts';
+import { secondPlatformEnv } from '../../support/second-platform.ts';
 
 const run = promisify(execFile);
-const PORT_BASE = 32310;
+const PORT_BASES = [32310, 32340, 32370, 32400, 32430];
 const dir = await mkdtemp(join(tmpdir(), 'kubehpc-lifecycle-'));
-// A user's shell: without the loader hooks tap puts in NODE_OPTIONS for its own children.
-const userEnv = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('TAP') && !k.startsWith('_TAP'),
-  ),
-);
-const env = { ...userEnv, KUBEHPC_LOCAL_DIR: dir, KUBEHPC_PORT_BASE: String(PORT_BASE) };
+const env = await secondPlatformEnv(dir, PORT_BASES);
 const other = layout(env);
 
 async function npmRun(script: 'up' | 'down'): Promise<{ code: number; out: string }> {
