@@ -5,10 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Flags, readFlags } from '../../common/flags.ts';
-import { loadClientNodeConfig } from '../../common/kube/clientnode.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../common/log.ts';
 import { describe, ERROR_CODES, type Problem, problem } from './errors.ts';
-import { startPlugin } from './plugin.ts';
 import { parseConfig } from './selection/config.ts';
 
 const USAGE = `usage: device-plugins/src/main.ts [flags]
@@ -124,6 +122,9 @@ let kubeConfig: KubeConfig | undefined;
 if (!flags['no-topology']) {
   // kubectl's rules (common/kube), handed to client-node for the topology publisher.
   try {
+    // Loaded only now: client-node, gRPC and the kubelet's protobuf cost seconds of start-up that
+    // a usage error or a bad config file should not pay.
+    const { loadClientNodeConfig } = await import('../../common/kube/clientnode.ts');
     kubeConfig = loadClientNodeConfig({ kubeconfig: flags.kubeconfig });
   } catch (error) {
     fail([problem(ERROR_CODES.BAD_FLAG, (error as Error).message, '--kubeconfig')], 2);
@@ -131,6 +132,7 @@ if (!flags['no-topology']) {
 }
 
 try {
+  const { startPlugin } = await import('./plugin.ts');
   const plugin = await startPlugin({
     config: config.value,
     sysfsRoot: flags['sysfs-root'],
