@@ -10,7 +10,7 @@ import type { UserInfo } from './auth/authn.ts';
 import type { Authorizer } from './auth/authz.ts';
 import type { Authenticate } from './auth/chain.ts';
 import { InflightLimiter } from './inflight.ts';
-import { type ServerMetrics, scopeOf } from './metrics.ts';
+import { requestLabels, type ServerMetrics } from './metrics.ts';
 import { type RequestInfo, requestInfo } from './requestinfo.ts';
 import { sendStatus } from './respond.ts';
 
@@ -29,6 +29,8 @@ export interface FilterOptions {
   authenticate: Authenticate;
   authorizer: Authorizer;
   metrics: ServerMetrics;
+  /** What the server serves, as `servedKey`s: the only resource labels the metrics take. */
+  served: ReadonlySet<string>;
   /** Max concurrent non-watch requests: read-only and mutating (0: unlimited). */
   maxInflight?: { readonly: number; mutating: number };
 }
@@ -90,15 +92,7 @@ export function installFilters(app: FastifyInstance, options: FilterOptions): vo
     if (request.inflight) limiter.release(request.inflight);
     const info = request.info;
     if (!info || info.verb === 'watch') return;
-    const labels = {
-      verb: info.verb.toUpperCase() === info.verb ? info.verb : info.verb.toUpperCase(),
-      group: info.isResourceRequest ? info.group : '',
-      version: info.isResourceRequest ? info.version : '',
-      resource: info.isResourceRequest ? info.resource : '',
-      subresource: info.isResourceRequest ? (info.subresource ?? '') : '',
-      scope: scopeOf(info),
-      component: 'apiserver',
-    };
+    const labels = requestLabels(info, options.served);
     m.requests.inc({ ...labels, code: String(reply.statusCode) });
     m.duration.observe(labels, reply.elapsedTime / 1000);
   });

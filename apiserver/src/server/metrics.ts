@@ -1,6 +1,9 @@
 // kube-apiserver-style metrics with prom-client: requests by verb, group, version,
 // resource, subresource, scope and code; request latency; long-running (watch) requests;
 // storage latency. One registry per server, so tests can run several in one process.
+// Label values that come from the URL are kept only when they name something served: every
+// new combination is a series held for the life of the process (a histogram of 23 buckets),
+// so made-up paths — from anyone, even unauthenticated — must not mint them.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestInfo } from './requestinfo.ts';
@@ -54,6 +57,52 @@ export function serverMetrics(): ServerMetrics {
       labelNames: ['result'],
       registers: [registry],
     }),
+  };
+}
+
+export type RequestLabels = Record<
+  'verb' | 'group' | 'version' | 'resource' | 'subresource' | 'scope' | 'component',
+  string
+>;
+
+/** `group/version/resource[/subresource]`: the keys of the set `requestLabels` trusts. */
+export function servedKey(group: string, version: string, resource: string, subresource?: string): string {
+  return [group, version, resource, ...(subresource ? [subresource] : [])].join('/');
+}
+
+/** The `servedKey`s of the resources and subresources (status; scale where mapped) served. */
+export function servedResources(
+  strategies: ReadonlyArray<{
+    definition: { group: string; version: string; plural: string };
+    scale?: unknown;
+  }>,
+): Set<string> {
+  return new Set(
+    strategies.flatMap(({ definition: d, scale }) => [
+      servedKey(d.group, d.version, d.plural),
+      servedKey(d.group, d.version, d.plural, 'status'),
+      ...(scale ? [servedKey(d.group, d.version, d.plural, 'scale')] : []),
+    ]),
+  );
+}
+
+/**
+ * The request metrics' labels. A resource request's group, version, resource and subresource
+ * are its own only when `served` holds them; otherwise they are blank, as for a non-resource
+ * path. The verb is from the HTTP method and the scope one of four values: both bounded. Pure.
+ */
+export function requestLabels(info: RequestInfo, served: ReadonlySet<string>): RequestLabels {
+  const known =
+    info.isResourceRequest &&
+    served.has(servedKey(info.group, info.version, info.resource, info.subresource));
+  return {
+    verb: info.verb.toUpperCase(),
+    group: known ? info.group : '',
+    version: known ? info.version : '',
+    resource: known ? info.resource : '',
+    subresource: known ? (info.subresource ?? '') : '',
+    scope: scopeOf(info),
+    component: 'apiserver',
   };
 }
 

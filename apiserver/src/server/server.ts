@@ -20,7 +20,7 @@ import {
   apiResourceList,
 } from './discovery.ts';
 import { installFilters } from './filters.ts';
-import type { ServerMetrics } from './metrics.ts';
+import { type ServerMetrics, servedResources } from './metrics.ts';
 import { negotiate } from './negotiation.ts';
 import { send, sendStatus } from './respond.ts';
 import { resourceHandler } from './verbs.ts';
@@ -94,6 +94,7 @@ export async function buildServer(
     authenticate: options.authenticate,
     authorizer: options.authorizer,
     metrics: options.metrics,
+    served: servedResources(strategies),
     ...(options.maxInflight ? { maxInflight: options.maxInflight } : {}),
   });
 

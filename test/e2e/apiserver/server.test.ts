@@ -26,7 +26,16 @@ t.test('health and metrics', async (t) => {
   t.equal((await call(port, 'GET', '/livez', { as: 'none' })).status, 200);
   t.equal((await call(port, 'GET', '/metrics', { as: 'none' })).status, 401, 'metrics need credentials');
   await call(port, 'GET', PS_PATH(ns));
+  // Made-up paths, with and without credentials, must not become label values.
+  const madeUp = `gadgets${Date.now()}`;
+  t.equal((await call(port, 'GET', `/apis/made.up/v1/namespaces/${ns}/${madeUp}`)).status, 404);
+  t.equal((await call(port, 'GET', `/apis/apps.kubehpc.dev/v1alpha1/${madeUp}`, { as: 'none' })).status, 401);
+  t.equal((await call(port, 'GET', `${PS_PATH(ns)}/x/${madeUp}`)).status, 404);
   const metrics = await call(port, 'GET', '/metrics');
+  t.notMatch(metrics.text, madeUp, 'no series for a resource that is not served');
+  t.notMatch(metrics.text, 'made.up');
+  t.match(metrics.text, /^kubehpc_nodejs_heap_live_bytes \d/m, 'the live heap');
+  t.match(metrics.text, /^process_resident_memory_bytes \d/m, 'the resident set');
   t.match(
     metrics.text,
     /apiserver_request_total\{verb="LIST",group="apps.kubehpc.dev",version="v1alpha1",resource="projectservices",subresource="",scope="namespace",component="apiserver",code="200"\} \d+/,
