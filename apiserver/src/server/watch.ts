@@ -1,6 +1,7 @@
 // Serving a watch: the registry's watch started before answering (so a bad resourceVersion
-// is a plain error response), then a chunked stream of JSON lines in the representation the
-// client asked for, ended by the client, the server's timeout (timeoutSeconds, or 30–60
+// is a plain error response), then a stream of JSON lines in the representation the
+// client asked for (chunked over HTTP/1.1, DATA frames over HTTP/2, each event written as
+// it happens), ended by the client, the server's timeout (timeoutSeconds, or 30–60
 // minutes), a storage error (an ERROR event), or shutdown. Open watches are counted.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -103,7 +104,8 @@ export async function serveWatch(
     // Watch streams are JSON lines whatever the requested format, as kube-apiserver's.
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
+    // HTTP/1.1 chunks each event; HTTP/2 frames it (connection headers are forbidden there).
+    ...(request.raw.httpVersionMajor === 1 ? { 'Transfer-Encoding': 'chunked' } : {}),
   });
   res.flushHeaders();
   started = true;
