@@ -11,6 +11,7 @@ import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { AnyRegistry } from '../registry/registry.ts';
 import type { WatchOptions } from '../registry/types.ts';
 import type { StoreWatch } from '../storage/object-store.ts';
+import { encodeJson } from '../storage/versions.ts';
 import { type ServerMetrics, scopeOf } from './metrics.ts';
 import type { Representation } from './negotiation.ts';
 import { includeObject, type Query } from './query.ts';
@@ -45,7 +46,10 @@ export async function serveWatch(
   let storeWatch: StoreWatch | undefined;
   let open = true;
   const write = (type: string, object: unknown) => {
-    if (open) res.write(`${JSON.stringify({ type, object })}\n`);
+    // The object's JSON is shared by every watcher of this version (storage/versions.ts).
+    if (!open) return;
+    if (object === undefined) res.write(`${JSON.stringify({ type })}\n`);
+    else res.write(`{"type":${JSON.stringify(type)},"object":${encodeJson(object)}}\n`);
   };
   const handle = {
     end: () => {
