@@ -55,3 +55,23 @@ export function countConnections(server: Http2SecureServer, connections: Counter
     connections.inc({ protocol: socket.alpnProtocol || 'http/1.1' });
   });
 }
+
+/**
+ * HTTP/1.1 connections, closed all at once on shutdown: the HTTP/2 server has no
+ * closeAllConnections, and a kept-alive HTTP/1.1 client (Go sends no Connection header)
+ * would otherwise hold server.close() open for as long as it keeps the connection.
+ */
+export function http1Connections(server: Http2SecureServer): { destroyAll(): void } {
+  const open = new Set<TLSSocket>();
+  server.on('secureConnection', (socket: TLSSocket) => {
+    if (socket.alpnProtocol === 'h2') return;
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return {
+    destroyAll: () => {
+      for (const socket of open) socket.destroy();
+      open.clear();
+    },
+  };
+}

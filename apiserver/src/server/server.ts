@@ -20,7 +20,7 @@ import {
   apiResourceList,
 } from './discovery.ts';
 import { installFilters } from './filters.ts';
-import { alpnOptions, closeIdleSessions, countConnections } from './http2.ts';
+import { alpnOptions, closeIdleSessions, countConnections, http1Connections } from './http2.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { negotiate } from './negotiation.ts';
 import { send, sendStatus } from './respond.ts';
@@ -85,6 +85,18 @@ export async function buildServer(
   const registries = options.registries;
   const strategies = registries.map((r) => r.strategy);
   const watches: OpenWatches = new Set();
+  const closeWatches = () => {
+    for (const w of [...watches]) w.end();
+  };
+  const http1 = http1Connections(http2.server);
+  // Once closing, new requests get 503; end the watches still open (one may have started
+  // since the caller ended them) so HTTP/2 sessions can close, and drop HTTP/1.1 connections
+  // as forceCloseConnections does on an HTTP/1.1-only server.
+  app.addHook('preClose', (done) => {
+    closeWatches();
+    http1.destroyAll();
+    done();
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -164,8 +176,6 @@ export async function buildServer(
 
   return {
     app,
-    closeWatches: () => {
-      for (const w of [...watches]) w.end();
-    },
+    closeWatches,
   };
 }

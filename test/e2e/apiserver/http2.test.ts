@@ -227,3 +227,34 @@ t.test("kube-apiserver's aggregator proxies to the platform's server over HTTP/2
   );
   t.ok(after - before >= 8, `h2 resource requests grew by ${after - before} (at least 8)`);
 });
+
+t.test('closing the server ends watches over both protocols, even ones it was not told about', async (t) => {
+  const closing = await startTestServer();
+  t.teardown(() => closing.running.stop().catch(() => undefined));
+  const list = await call(closing.port, 'GET', PS_PATH(ns));
+  const rv = (list.json.metadata as { resourceVersion: string }).resourceVersion;
+  const h1 = openWatch(closing.port, `${PS_PATH(ns)}?watch=true&resourceVersion=${rv}`);
+  t.teardown(() => h1.stop());
+  const s = session(closing.port);
+  t.teardown(() => s.destroy());
+  const h2 = s.request({ ':path': `${PS_PATH(ns)}?watch=true&resourceVersion=${rv}` });
+  let h2Status = 0;
+  h2.on('response', (h) => {
+    h2Status = Number(h[':status']);
+  });
+  h2.resume();
+  const h2Ended = new Promise<void>((resolve) => h2.once('close', () => resolve()));
+  await eventually(
+    'both watches open',
+    async () => (h1.status() === 200 && h2Status === 200 ? true : undefined),
+    10_000,
+  );
+  // app.close() directly, as if these watches had arrived after stop() ended the known ones:
+  // an open HTTP/2 stream or HTTP/1.1 connection would otherwise hold the close forever.
+  const outcome = await Promise.race([
+    Promise.all([closing.running.app.close(), h2Ended]).then(() => 'closed'),
+    new Promise((resolve) => setTimeout(() => resolve('still waiting'), 60_000).unref()),
+  ]);
+  t.equal(outcome, 'closed');
+  await eventually('the HTTP/1.1 watch ended', async () => (h1.ended() ? true : undefined), 10_000);
+});
