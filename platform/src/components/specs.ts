@@ -53,6 +53,29 @@ export interface ComponentSpec {
   health: HealthProbe;
 }
 
+/**
+ * The kubehpc API server's command line on this platform, listening on `port` (the bench runs
+ * variants of it beside the platform's own: bench/apiserver/variants.ts).
+ */
+export function kubehpcApiserverArgs(l: Layout, port: number): string[] {
+  const pki = (file: string) => join(l.pkiDir, file);
+  return [
+    join(l.repoRoot, 'apiserver', 'src', 'main.ts'),
+    `--bind-address=${HOST}`,
+    `--secure-port=${port}`,
+    `--tls-cert-file=${pki('kubehpc-apiserver-serving.crt')}`,
+    `--tls-private-key-file=${pki('kubehpc-apiserver-serving.key')}`,
+    `--etcd-servers=https://${HOST}:${l.ports.etcdClient}`,
+    `--etcd-cafile=${pki('ca.crt')}`,
+    `--etcd-certfile=${pki('kubehpc-apiserver-etcd-client.crt')}`,
+    `--etcd-keyfile=${pki('kubehpc-apiserver-etcd-client.key')}`,
+    `--kube-apiserver=https://${HOST}:${l.ports.apiserver}`,
+    `--kube-ca-file=${pki('ca.crt')}`,
+    `--kube-client-cert-file=${pki('kubehpc-apiserver-client.crt')}`,
+    `--kube-client-key-file=${pki('kubehpc-apiserver-client.key')}`,
+  ];
+}
+
 export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
   const pki = (file: string) => join(l.pkiDir, file);
   const kubeconfig = (who: string) => join(l.configDir, `${who}.kubeconfig`);
@@ -214,21 +237,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       name: KUBEHPC_APISERVER,
       // A TypeScript program run by the Node that runs `up`; isRunning compares /proc/<pid>/exe.
       binary: process.execPath,
-      args: [
-        join(l.repoRoot, 'apiserver', 'src', 'main.ts'),
-        `--bind-address=${HOST}`,
-        `--secure-port=${p.kubehpcApiserver}`,
-        `--tls-cert-file=${pki('kubehpc-apiserver-serving.crt')}`,
-        `--tls-private-key-file=${pki('kubehpc-apiserver-serving.key')}`,
-        `--etcd-servers=https://${HOST}:${p.etcdClient}`,
-        `--etcd-cafile=${pki('ca.crt')}`,
-        `--etcd-certfile=${pki('kubehpc-apiserver-etcd-client.crt')}`,
-        `--etcd-keyfile=${pki('kubehpc-apiserver-etcd-client.key')}`,
-        `--kube-apiserver=${apiserverUrl}`,
-        `--kube-ca-file=${pki('ca.crt')}`,
-        `--kube-client-cert-file=${pki('kubehpc-apiserver-client.crt')}`,
-        `--kube-client-key-file=${pki('kubehpc-apiserver-client.key')}`,
-      ],
+      args: kubehpcApiserverArgs(l, p.kubehpcApiserver),
       // Its own code only: an edit to the controllers restarts them, not the API server.
       sources: [
         ...['storage', 'registry', 'server', 'cmd', 'main.ts'].map((part) =>
