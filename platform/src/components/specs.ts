@@ -286,8 +286,13 @@ export const KUBEHPC_CONTROLLERS = 'kubehpc-controllers';
  * not ignorable: were it skipped while down, single-NUMA pods could land across zones and
  * local disk (ignored by the scheduler's own fit) would be overcommitted, silently. Pods
  * requesting none of its managed resources never reach it, so they schedule regardless.
+ * KUBEHPC_EXTENDER_SINGLE_ROUND_TRIP=1 configures the extender's single-round-trip mode: one
+ * filter call that keeps the best-scored nodes, no prioritize call.
  */
-export function schedulerConfiguration(l: Layout): Record<string, unknown> {
+export function schedulerConfiguration(
+  l: Layout,
+  singleRoundTrip = process.env.KUBEHPC_EXTENDER_SINGLE_ROUND_TRIP === '1',
+): Record<string, unknown> {
   return {
     apiVersion: 'kubescheduler.config.k8s.io/v1',
     kind: 'KubeSchedulerConfiguration',
@@ -297,8 +302,12 @@ export function schedulerConfiguration(l: Layout): Record<string, unknown> {
     extenders: [
       {
         urlPrefix: `http://${HOST}:${l.ports.schedulerExtender}`,
-        filterVerb: SCHEDULER_EXTENDER_VERBS.filter,
-        prioritizeVerb: SCHEDULER_EXTENDER_VERBS.prioritize,
+        ...(singleRoundTrip
+          ? { filterVerb: SCHEDULER_EXTENDER_VERBS.filterBest }
+          : {
+              filterVerb: SCHEDULER_EXTENDER_VERBS.filter,
+              prioritizeVerb: SCHEDULER_EXTENDER_VERBS.prioritize,
+            }),
         weight: 1,
         enableHTTPS: false,
         nodeCacheCapable: true,
