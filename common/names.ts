@@ -85,7 +85,12 @@ export const SCHEDULER_EXTENDER_MANAGED_RESOURCES = [
 ] as const;
 
 /** URL path segments (after the extender's urlPrefix) of the extender's verbs. */
-export const SCHEDULER_EXTENDER_VERBS = { filter: 'filter', prioritize: 'prioritize' } as const;
+export const SCHEDULER_EXTENDER_VERBS = {
+  filter: 'filter',
+  prioritize: 'prioritize',
+  /** Single-round-trip mode: filter that keeps only the best-scored nodes (no prioritize call). */
+  filterBest: 'filter-best',
+} as const;
 
 /** The local platform's real node (kubelet + containerd + runc), beside the kwok nodes. */
 export const REAL_NODE_NAME = 'real-0';

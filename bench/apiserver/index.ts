@@ -3,7 +3,8 @@
 // cluster: create, get, list and watch (create-to-event), sequential, over one keep-alive
 // connection each. Prints p50/p99 and ops/s per verb and the ratios (aggregated ÷ CRD
 // latency; < 1 means the aggregated API is faster). Then GET of one ProjectService against one
-// ConfigMap (bench/apiserver/builtin.ts): sequential p50 and 16-client requests/s ratios.
+// ConfigMap (bench/apiserver/builtin.ts): sequential p50 and 16-client requests/s ratios, and
+// those again under each server configuration (bench/apiserver/variants.ts).
 // Needs the local platform (`npm run up`).
 
 import { randomBytes } from 'node:crypto';
@@ -15,7 +16,8 @@ import {
 import { layout } from '../../platform/src/layout.ts';
 import { kubeHttp } from '../kube-http.ts';
 import { summarize, writeReport } from '../report.ts';
-import { getVersusBuiltin } from './builtin.ts';
+import { getVersusBuiltin, type Side } from './builtin.ts';
+import { variantRows } from './variants.ts';
 
 const l = layout();
 const http = kubeHttp(l, 1);
@@ -144,6 +146,7 @@ async function watchLatency(t: Target, ns: string, n: number) {
 const ns = `bench-api-${randomBytes(3).toString('hex')}`;
 const results: Record<string, Record<string, unknown>> = {};
 let builtin: Record<string, unknown> = {};
+let variants: Record<string, unknown> = {};
 await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', CRD);
 try {
@@ -176,15 +179,15 @@ try {
     metadata: { name: 'get-one', labels: { bench: 'api' } },
     data: { 'application.yml': 'replicas: 3\n' },
   });
-  builtin = await getVersusBuiltin(
-    http,
-    many,
-    [
-      { name: 'projectservice', path: `${targets[0]?.base(ns)}/o-0` },
-      { name: 'configmap', path: `/api/v1/namespaces/${ns}/configmaps/get-one` },
-    ],
-    { n: Math.max(100, N), rounds: 4, clients: CLIENTS, ms: 8_000 },
-  );
+  const sides: [Side, Side] = [
+    { name: 'projectservice', path: `${targets[0]?.base(ns)}/o-0` },
+    { name: 'configmap', path: `/api/v1/namespaces/${ns}/configmaps/get-one` },
+  ];
+  const getOptions = { n: Math.max(100, N), rounds: 4, clients: CLIENTS, ms: 8_000 };
+  builtin = await getVersusBuiltin(http, many, sides, getOptions);
+  // KUBEHPC_BENCH_API_VARIANTS=0 skips the same rows under --watch-cache and --http2 on and off.
+  if (process.env.KUBEHPC_BENCH_API_VARIANTS !== '0')
+    variants = await variantRows(l, http, many, sides, getOptions);
 } finally {
   await call('DELETE', `/api/v1/namespaces/${ns}`);
   await call(
@@ -227,9 +230,19 @@ console.log(
 console.log(
   `get one, ${CLIENTS} clients: ProjectService ${ps.concurrent16.requestsPerSecond} req/s | ConfigMap ${cm.concurrent16.requestsPerSecond} req/s | ratio ${getRatios.concurrent16Throughput}`,
 );
+type VariantRow = {
+  ratios: { sequentialP50: number; concurrent16Throughput: number };
+  requestsByProtocol: Record<string, number>;
+};
+for (const [name, row] of Object.entries(variants) as Array<[string, VariantRow]>) {
+  console.log(
+    `variant ${name.padEnd(25)} get ÷ ConfigMap: sequential p50 ${row.ratios.sequentialP50}, ${CLIENTS} clients req/s ${row.ratios.concurrent16Throughput} (aggregator requests h2 ${row.requestsByProtocol.h2}, http/1.1 ${row.requestsByProtocol['http/1.1']})`,
+  );
+}
 writeReport('apiserver', {
   objects: N,
   ...results,
   ratiosAggregatedOverCrd: ratios,
   getVersusConfigMap: { ...builtin, ratiosProjectServiceOverConfigMap: getRatios },
+  variants,
 });

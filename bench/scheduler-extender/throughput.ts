@@ -167,9 +167,11 @@ async function extenderTimes(url: string): Promise<ExtenderTotals> {
   const text = await (await fetch(url)).text();
   const value = (name: string, verb: string) =>
     Number(new RegExp(`^${name}\\{verb="${verb}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  // Single-round-trip mode (KUBEHPC_EXTENDER_SINGLE_ROUND_TRIP=1) filters through filter-best.
+  const filter = (name: string) => value(name, 'filter') + value(name, 'filter-best');
   return {
-    filterCalls: value('kubehpc_extender_request_duration_seconds_count', 'filter'),
-    filterSeconds: value('kubehpc_extender_request_duration_seconds_sum', 'filter'),
+    filterCalls: filter('kubehpc_extender_request_duration_seconds_count'),
+    filterSeconds: filter('kubehpc_extender_request_duration_seconds_sum'),
     prioritizeCalls: value('kubehpc_extender_request_duration_seconds_count', 'prioritize'),
     prioritizeSeconds: value('kubehpc_extender_request_duration_seconds_sum', 'prioritize'),
   };

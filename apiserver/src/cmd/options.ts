@@ -29,6 +29,8 @@ export interface Options {
   watchBookmarkIntervalMs: number;
   /** Serve reads and watches from an in-memory cache per resource (kube-apiserver's --watch-cache). */
   watchCache: boolean;
+  /** Offer HTTP/2 on the secure port (HTTP/1.1 stays available); --http2=false: HTTP/1.1 only. */
+  http2: boolean;
   /** Where the aggregation layer publishes its authentication configuration (watched). */
   authenticationConfigMap: ConfigMapRef;
 }
@@ -70,6 +72,7 @@ const STRING_FLAGS = [
   'kube-client-key-file',
   'watch-bookmark-interval',
   'watch-cache',
+  'http2',
   'authentication-config-map',
   'log-level',
 ] as const;
@@ -86,10 +89,12 @@ export function parseOptions(argv: string[]): Options {
   let flags: Flags;
   let logLevel: LogLevel;
   let watchCache: boolean;
+  let http2: boolean;
   try {
     flags = readFlags(argv, STRING_FLAGS, ['log-requests']);
     logLevel = flags.oneOf('log-level', LOG_LEVELS, 'info');
     watchCache = flags.oneOf('watch-cache', ['true', 'false'], 'true') === 'true';
+    http2 = flags.oneOf('http2', ['true', 'false'], 'true') === 'true';
   } catch (error) {
     throw new OptionsError((error as Error).message);
   }
@@ -147,6 +152,7 @@ export function parseOptions(argv: string[]): Options {
     logLevel,
     watchBookmarkIntervalMs: bookmarkMs,
     watchCache,
+    http2,
     authenticationConfigMap: { namespace: cmNamespace, name: cmName },
   };
 }

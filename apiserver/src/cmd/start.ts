@@ -142,6 +142,7 @@ export async function start(o: Options, log: Logger = silentLogger): Promise<Run
     nonResource: openapiHandler(STRATEGIES),
     logger: log,
     logRequests: o.logRequests,
+    http2: o.http2,
     recordAdmission: admissionEvents(kc, log),
   });
   app = built.app;

@@ -16,6 +16,7 @@ import { beforeCreate, beforeUpdate, checkPreconditions, markDeleting, policyFin
 import { type Scale, scaleOf, wantedReplicas } from './scale.ts';
 import { selection } from './selection.ts';
 import type { Strategy } from './strategy.ts';
+import { asServed } from './typed.ts';
 import type {
   ApplyOptions,
   Clock,
@@ -142,7 +143,7 @@ export class Registry<Spec, Status> {
           ? { remainingItemCount: page.remainingItemCount }
           : {}),
       },
-      items: items.map((item) => ({ ...item, apiVersion: apiVersionOf(this.#def), kind: this.#def.kind })),
+      items: items.map((item) => asServed(this.#def, item)),
     };
   }
 

@@ -8,6 +8,7 @@ import { errors } from '../../../common/apis/meta/errors.ts';
 import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { ObjectStore, StoreWatch } from '../storage/object-store.ts';
 import { selection } from './selection.ts';
+import { asServed } from './typed.ts';
 import type { ListOptions, WatchOptions, WatchSink } from './types.ts';
 
 /** How often a watch that allows bookmarks gets one, as kube-apiserver's (about a minute). */
@@ -36,7 +37,7 @@ export async function watchResource<Spec, Status>(
   const def = source.definition;
   const matches = selection(def, options);
   const version = apiVersionOf(def);
-  const typed = (o: TypedObject<Spec, Status>) => ({ ...o, apiVersion: version, kind: def.kind });
+  const typed = (o: TypedObject<Spec, Status>) => asServed(def, o);
   let from: number;
   if (options.sendInitialEvents || !options.resourceVersion || options.resourceVersion === '0') {
     const { resourceVersion: _from, resourceVersionMatch: _match, ...current } = options;

@@ -48,6 +48,8 @@ export function installFilters(app: FastifyInstance, options: FilterOptions): vo
   app.addHook('onRequest', async (request, reply) => {
     request.info = requestInfo(request.method, request.url);
     if (PUBLIC_PATHS.has(request.info.path)) return;
+    if (request.info.isResourceRequest)
+      m.protocolRequests.inc({ protocol: request.raw.httpVersionMajor === 2 ? 'h2' : 'http/1.1' });
     if (request.info.verb !== 'watch') {
       const kind = InflightLimiter.kindOf(request.info.verb);
       if (!limiter.tryAcquire(kind)) {

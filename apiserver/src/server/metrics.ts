@@ -1,6 +1,7 @@
 // kube-apiserver-style metrics with prom-client: requests by verb, group, version,
 // resource, subresource, scope and code; request latency; long-running (watch) requests;
-// storage latency. One registry per server, so tests can run several in one process.
+// storage latency; TLS connections by negotiated protocol (h2 carries many requests on one).
+// One registry per server, so tests can run several in one process.
 // Label values that come from the URL are kept only when they name something served: every
 // new combination is a series held for the life of the process (a histogram of 23 buckets),
 // so made-up paths — from anyone, even unauthenticated — must not mint them.
@@ -17,6 +18,8 @@ export interface ServerMetrics {
   longRunning: Gauge<'verb' | 'group' | 'version' | 'resource' | 'scope' | 'component'>;
   storage: Histogram<'operation' | 'type'>;
   authenticationAttempts: Counter<'result'>;
+  connections: Counter<'protocol'>;
+  protocolRequests: Counter<'protocol'>;
 }
 
 export function serverMetrics(): ServerMetrics {
@@ -55,6 +58,18 @@ export function serverMetrics(): ServerMetrics {
       name: 'authentication_attempts',
       help: 'Counter of authenticated attempts.',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    connections: new Counter({
+      name: 'kubehpc_apiserver_tls_connections_total',
+      help: 'TLS connections accepted on the secure port, by the protocol negotiated in ALPN (h2 or http/1.1).',
+      labelNames: ['protocol'],
+      registers: [registry],
+    }),
+    protocolRequests: new Counter({
+      name: 'kubehpc_apiserver_resource_requests_by_protocol_total',
+      help: 'Resource requests (watches included) by HTTP protocol (h2 or http/1.1).',
+      labelNames: ['protocol'],
       registers: [registry],
     }),
   };

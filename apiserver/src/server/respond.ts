@@ -1,4 +1,5 @@
-// Writing answers: an object in the negotiated encoding (JSON, YAML, protobuf for Scale),
+// Writing answers: an object in the negotiated encoding (JSON, YAML, protobuf for Scale;
+// a cached version's JSON is encoded once, storage/versions.ts),
 // a Status for an error (with Retry-After when it says so), Warning headers, and the
 // object's representation as asked for (the object, a Table, or PartialObjectMetadata).
 
@@ -7,6 +8,7 @@ import { stringify as toYaml } from 'yaml';
 import type { StatusError } from '../../../common/apis/meta/errors.ts';
 import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { Strategy } from '../registry/strategy.ts';
+import { encodeJson, viewOf } from '../storage/versions.ts';
 import type { Representation } from './negotiation.ts';
 import { encodeScale, PROTOBUF_MEDIA_TYPE, type ScaleObject } from './protobuf.ts';
 import { includeObject, type Query } from './query.ts';
@@ -24,7 +26,7 @@ export function send(
       .code(code)
       .type(PROTOBUF_MEDIA_TYPE)
       .send(encodeScale(body as ScaleObject));
-  return reply.code(code).type('application/json').send(JSON.stringify(body));
+  return reply.code(code).type('application/json').send(encodeJson(body));
 }
 
 /**
@@ -64,8 +66,13 @@ export function warn(reply: FastifyReply, warnings: string[]): void {
     );
 }
 
+/** PartialObjectMetadata of an object: one per cached version, shared by every metadata watcher. */
 export function metadataOnly(object: TypedObject<unknown, unknown>) {
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
+  return viewOf(object, 'PartialObjectMetadata', (o) => ({
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: o.metadata,
+  }));
 }
 
 /** The representation of one object as negotiated (object, Table or PartialObjectMetadata). */

@@ -1,4 +1,4 @@
-// The HTTPS front of the API server (fastify), assembled: the request filters
+// The HTTPS front of the API server (fastify; HTTP/2 and HTTP/1.1, see http2.ts), assembled: the request filters
 // (filters.ts: in-flight limits, authentication, authorization, metrics) before anything
 // else, health endpoints and metrics, discovery, OpenAPI, and the resource verbs
 // (verbs.ts, watches in watch.ts) dispatched to the registries. Every failure leaves as a
@@ -20,6 +20,7 @@ import {
   apiResourceList,
 } from './discovery.ts';
 import { installFilters } from './filters.ts';
+import { alpnOptions, closeIdleSessions, countConnections, http1Connections } from './http2.ts';
 import { type ServerMetrics, servedResources } from './metrics.ts';
 import { negotiate } from './negotiation.ts';
 import { send, sendStatus } from './respond.ts';
@@ -47,6 +48,8 @@ export interface ServerOptions {
   /** The program's logger (errors, and requests when logRequests). */
   logger?: Logger;
   logRequests?: boolean;
+  /** Offer h2 in ALPN (default); false serves HTTP/1.1 only. */
+  http2?: boolean;
   /** Records on whose permissions a write's references were admitted (issue 14). */
   recordAdmission?: AdmissionRecorder;
 }
@@ -54,8 +57,10 @@ export interface ServerOptions {
 export async function buildServer(
   options: ServerOptions,
 ): Promise<{ app: FastifyInstance; closeWatches(): void }> {
-  const app = Fastify({
+  const http2 = Fastify({
+    http2: true,
     https: {
+      ...alpnOptions(options.http2 ?? true),
       key: options.tls.key,
       cert: options.tls.cert,
       ca: options.tls.ca,
@@ -63,6 +68,8 @@ export async function buildServer(
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
     },
+    // Replaced by closeIdleSessions, which never closes a session under an open watch.
+    http2SessionTimeout: 0,
     bodyLimit: MAX_REQUEST_BODY_BYTES,
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
@@ -70,9 +77,26 @@ export async function buildServer(
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
+  closeIdleSessions(http2.server);
+  countConnections(http2.server, options.metrics.connections);
+  // The handlers use only what HTTP/1.1 and HTTP/2 compatibility requests and responses share
+  // (headers, write, writeHead, end, close events; the peer certificate via the socket).
+  const app = http2 as unknown as FastifyInstance;
   const registries = options.registries;
   const strategies = registries.map((r) => r.strategy);
   const watches: OpenWatches = new Set();
+  const closeWatches = () => {
+    for (const w of [...watches]) w.end();
+  };
+  const http1 = http1Connections(http2.server);
+  // Once closing, new requests get 503; end the watches still open (one may have started
+  // since the caller ended them) so HTTP/2 sessions can close, and drop HTTP/1.1 connections
+  // as forceCloseConnections does on an HTTP/1.1-only server.
+  app.addHook('preClose', (done) => {
+    closeWatches();
+    http1.destroyAll();
+    done();
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -153,8 +177,6 @@ export async function buildServer(
 
   return {
     app,
-    closeWatches: () => {
-      for (const w of [...watches]) w.end();
-    },
+    closeWatches,
   };
 }

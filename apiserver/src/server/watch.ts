@@ -1,6 +1,7 @@
 // Serving a watch: the registry's watch started before answering (so a bad resourceVersion
-// is a plain error response), then a chunked stream of JSON lines in the representation the
-// client asked for, ended by the client, the server's timeout (timeoutSeconds, or 30–60
+// is a plain error response), then a stream of JSON lines in the representation the
+// client asked for (chunked over HTTP/1.1, DATA frames over HTTP/2, each event written as
+// it happens), ended by the client, the server's timeout (timeoutSeconds, or 30–60
 // minutes), a storage error (an ERROR event), or shutdown. Open watches are counted.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import type { TypedObject } from '../../../common/apis/meta/types.ts';
 import type { AnyRegistry } from '../registry/registry.ts';
 import type { WatchOptions } from '../registry/types.ts';
 import type { StoreWatch } from '../storage/object-store.ts';
+import { encodeJson } from '../storage/versions.ts';
 import { type ServerMetrics, scopeOf } from './metrics.ts';
 import type { Representation } from './negotiation.ts';
 import { includeObject, type Query } from './query.ts';
@@ -44,7 +46,10 @@ export async function serveWatch(
   let storeWatch: StoreWatch | undefined;
   let open = true;
   const write = (type: string, object: unknown) => {
-    if (open) res.write(`${JSON.stringify({ type, object })}\n`);
+    // The object's JSON is shared by every watcher of this version (storage/versions.ts).
+    if (!open) return;
+    if (object === undefined) res.write(`${JSON.stringify({ type })}\n`);
+    else res.write(`{"type":${JSON.stringify(type)},"object":${encodeJson(object)}}\n`);
   };
   const handle = {
     end: () => {
@@ -103,7 +108,8 @@ export async function serveWatch(
     // Watch streams are JSON lines whatever the requested format, as kube-apiserver's.
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
+    // HTTP/1.1 chunks each event; HTTP/2 frames it (connection headers are forbidden there).
+    ...(request.raw.httpVersionMajor === 1 ? { 'Transfer-Encoding': 'chunked' } : {}),
   });
   res.flushHeaders();
   started = true;

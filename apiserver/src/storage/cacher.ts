@@ -12,7 +12,8 @@
 //   continue tokens stay etcd's; a first page from the cache carries a token for its revision.
 // - A watch from a revision inside the cache's history is replayed from memory, after etcd has
 //   confirmed the revision is not compacted (410 stays etcd's decision); an older one is etcd's.
-// - Objects are frozen: one decoded copy per version is shared by every reader and watcher.
+// - Objects are sealed (versions.ts): one decoded copy per version, and one JSON encoding of
+//   it, is shared by every reader and watcher.
 //
 // While the cache is not synced (starting, or its watch failed and it is relisting) every
 // call goes to the store underneath.
@@ -29,6 +30,7 @@ import type {
   StoreWatchEvent,
 } from './object-store.ts';
 import { decodeStored, isCompacted, type Metrics, storageError } from './store.ts';
+import { seal } from './versions.ts';
 
 export interface CacheOptions {
   /** Events kept for watches resuming from a recent revision. */
@@ -68,14 +70,6 @@ interface Watcher<T> {
 
 /** The etcd calls the cache makes itself (everything else goes through the store). */
 export type CacheSource = Pick<EtcdClient, 'range' | 'watch'>;
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 class Timeout extends Error {}
 
@@ -145,7 +139,7 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
     try {
       const res = await this.#etcd.range({ key: this.#root, prefix: true });
       if (this.#closed) return;
-      this.#objects = new Map(res.kvs.map((kv) => [this.#relative(kv), deepFreeze(decodeStored<T>(kv))]));
+      this.#objects = new Map(res.kvs.map((kv) => [this.#relative(kv), seal(decodeStored<T>(kv))]));
       this.#sorted = undefined;
       this.#history = [];
       this.#oldest = res.revision;
@@ -210,14 +204,14 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
         this.#revision = revision;
         return;
       }
-      const object = deepFreeze({
+      const object = seal({
         ...gone,
         metadata: { ...gone.metadata, resourceVersion: String(revision) },
       });
       change = { type: 'DELETED', object, revision, key };
     } else {
-      const object = deepFreeze(decodeStored<T>(kv));
-      const previous = this.#objects.get(key) ?? (prevKv ? deepFreeze(decodeStored<T>(prevKv)) : undefined);
+      const object = seal(decodeStored<T>(kv));
+      const previous = this.#objects.get(key) ?? (prevKv ? seal(decodeStored<T>(prevKv)) : undefined);
       if (!this.#objects.has(key)) this.#sorted = undefined;
       this.#objects.set(key, object);
       const created = kv.createRevision === kv.modRevision;

@@ -53,6 +53,32 @@ export interface ComponentSpec {
   health: HealthProbe;
 }
 
+/**
+ * The kubehpc API server's command line on this platform, listening on `port` (the bench runs
+ * variants of it beside the platform's own: bench/apiserver/variants.ts).
+ */
+export function kubehpcApiserverArgs(l: Layout, port: number): string[] {
+  const pki = (file: string) => join(l.pkiDir, file);
+  return [
+    // V8's old space sized as in a pod (manifests/apiserver), not from the host's RAM: on a
+    // 24 GiB machine V8 lets garbage pile up to ~500 MiB before its first full collection.
+    '--max-old-space-size=512',
+    join(l.repoRoot, 'apiserver', 'src', 'main.ts'),
+    `--bind-address=${HOST}`,
+    `--secure-port=${port}`,
+    `--tls-cert-file=${pki('kubehpc-apiserver-serving.crt')}`,
+    `--tls-private-key-file=${pki('kubehpc-apiserver-serving.key')}`,
+    `--etcd-servers=https://${HOST}:${l.ports.etcdClient}`,
+    `--etcd-cafile=${pki('ca.crt')}`,
+    `--etcd-certfile=${pki('kubehpc-apiserver-etcd-client.crt')}`,
+    `--etcd-keyfile=${pki('kubehpc-apiserver-etcd-client.key')}`,
+    `--kube-apiserver=https://${HOST}:${l.ports.apiserver}`,
+    `--kube-ca-file=${pki('ca.crt')}`,
+    `--kube-client-cert-file=${pki('kubehpc-apiserver-client.crt')}`,
+    `--kube-client-key-file=${pki('kubehpc-apiserver-client.key')}`,
+  ];
+}
+
 export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
   const pki = (file: string) => join(l.pkiDir, file);
   const kubeconfig = (who: string) => join(l.configDir, `${who}.kubeconfig`);
@@ -214,24 +240,7 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
       name: KUBEHPC_APISERVER,
       // A TypeScript program run by the Node that runs `up`; isRunning compares /proc/<pid>/exe.
       binary: process.execPath,
-      args: [
-        // V8's old space sized as in a pod (manifests/apiserver), not from the host's RAM: on a
-        // 24 GiB machine V8 lets garbage pile up to ~500 MiB before its first full collection.
-        '--max-old-space-size=512',
-        join(l.repoRoot, 'apiserver', 'src', 'main.ts'),
-        `--bind-address=${HOST}`,
-        `--secure-port=${p.kubehpcApiserver}`,
-        `--tls-cert-file=${pki('kubehpc-apiserver-serving.crt')}`,
-        `--tls-private-key-file=${pki('kubehpc-apiserver-serving.key')}`,
-        `--etcd-servers=https://${HOST}:${p.etcdClient}`,
-        `--etcd-cafile=${pki('ca.crt')}`,
-        `--etcd-certfile=${pki('kubehpc-apiserver-etcd-client.crt')}`,
-        `--etcd-keyfile=${pki('kubehpc-apiserver-etcd-client.key')}`,
-        `--kube-apiserver=${apiserverUrl}`,
-        `--kube-ca-file=${pki('ca.crt')}`,
-        `--kube-client-cert-file=${pki('kubehpc-apiserver-client.crt')}`,
-        `--kube-client-key-file=${pki('kubehpc-apiserver-client.key')}`,
-      ],
+      args: kubehpcApiserverArgs(l, p.kubehpcApiserver),
       // Its own code only: an edit to the controllers restarts them, not the API server.
       sources: [
         ...['storage', 'registry', 'server', 'cmd', 'main.ts'].map((part) =>
@@ -280,8 +289,13 @@ export const KUBEHPC_CONTROLLERS = 'kubehpc-controllers';
  * not ignorable: were it skipped while down, single-NUMA pods could land across zones and
  * local disk (ignored by the scheduler's own fit) would be overcommitted, silently. Pods
  * requesting none of its managed resources never reach it, so they schedule regardless.
+ * KUBEHPC_EXTENDER_SINGLE_ROUND_TRIP=1 configures the extender's single-round-trip mode: one
+ * filter call that keeps the best-scored nodes, no prioritize call.
  */
-export function schedulerConfiguration(l: Layout): Record<string, unknown> {
+export function schedulerConfiguration(
+  l: Layout,
+  singleRoundTrip = process.env.KUBEHPC_EXTENDER_SINGLE_ROUND_TRIP === '1',
+): Record<string, unknown> {
   return {
     apiVersion: 'kubescheduler.config.k8s.io/v1',
     kind: 'KubeSchedulerConfiguration',
@@ -291,8 +305,12 @@ export function schedulerConfiguration(l: Layout): Record<string, unknown> {
     extenders: [
       {
         urlPrefix: `http://${HOST}:${l.ports.schedulerExtender}`,
-        filterVerb: SCHEDULER_EXTENDER_VERBS.filter,
-        prioritizeVerb: SCHEDULER_EXTENDER_VERBS.prioritize,
+        ...(singleRoundTrip
+          ? { filterVerb: SCHEDULER_EXTENDER_VERBS.filterBest }
+          : {
+              filterVerb: SCHEDULER_EXTENDER_VERBS.filter,
+              prioritizeVerb: SCHEDULER_EXTENDER_VERBS.prioritize,
+            }),
         weight: 1,
         enableHTTPS: false,
         nodeCacheCapable: true,

@@ -1,7 +1,8 @@
 // The extender's two verbs over the node cache: filter (predicates in learned order,
 // short-circuit or exhaustive, remembered per pod shape and node generation in the
 // equivalence cache, then reservations on the nodes that passed) and prioritize (combined
-// scores). Synchronous and free of HTTP; metrics are recorded here once per call.
+// scores), or both in one call (single-round-trip mode: narrow.ts). Synchronous and free of
+// HTTP; metrics are recorded here once per call.
 
 import { isIndifferent, type PodDemand, podDemand } from '../../../common/nodes/demand.ts';
 import { EquivalenceCache, shapeKey } from '../cache/equivalence.ts';
@@ -13,6 +14,7 @@ import { combinedScore } from '../scores/index.ts';
 import type { ScoreContext } from '../scores/score.ts';
 import type { ParsedArgs } from '../wire/args.ts';
 import { type FilterOutcome, filterNodes, type Mode, type VerdictMemo } from './evaluate.ts';
+import { bestScored, NARROWED_REASON } from './narrow.ts';
 import { orderPredicates, type PredicateCounts } from './order.ts';
 
 export interface ExtenderOptions {
@@ -45,7 +47,11 @@ export class Extender {
     return orderPredicates(this.#predicates, this.#seen);
   }
 
-  filter(args: ParsedArgs, mode: Mode = this.#options.mode): FilterOutcome {
+  /**
+   * Filters the nodes; with `narrow` (single-round-trip mode, narrow.ts) keeps only the
+   * passing nodes that prioritize would score best, the others failing with NARROWED_REASON.
+   */
+  filter(args: ParsedArgs, mode: Mode = this.#options.mode, narrow = false): FilterOutcome {
     this.cache.expireReservations();
     const demand = podDemand(args.pod);
     const uid = demand.uid;
@@ -65,6 +71,13 @@ export class Extender {
       this.#seen.set(name, total);
       this.#metrics?.predicateEvaluations.inc({ predicate: name }, c.evaluations);
       this.#metrics?.predicateFailures.inc({ predicate: name }, c.failures);
+    }
+    if (narrow && outcome.passed.length > 1) {
+      const scores = this.#scores(demand, outcome.passed);
+      const { kept, dropped } = bestScored(outcome.passed, (name) => scores.get(name) ?? 0);
+      outcome.passed = kept;
+      for (const name of dropped) outcome.failed.set(name, NARROWED_REASON);
+      this.#metrics?.nodesNarrowed.inc(dropped.length);
     }
     if (!isIndifferent(demand)) this.cache.reserve(demand, outcome.passed);
     const m = this.#metrics;
@@ -99,10 +112,13 @@ export class Extender {
 
   prioritize(args: ParsedArgs): Map<string, number> {
     this.cache.expireReservations();
-    const demand = podDemand(args.pod);
+    return this.#scores(podDemand(args.pod), args.nodeNames);
+  }
+
+  #scores(demand: PodDemand, names: readonly string[]): Map<string, number> {
     const scores = new Map<string, number>();
     const ctx: ScoreContext = { maxCoreServices: this.#options.maxCoreServices };
-    for (const name of args.nodeNames) {
+    for (const name of names) {
       const view = this.cache.view(name, demand.uid);
       scores.set(name, view === undefined ? 0 : combinedScore(demand, view, ctx));
     }

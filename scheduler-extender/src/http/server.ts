@@ -1,8 +1,14 @@
 // The extender's HTTP face (fastify): POST /filter and /prioritize in the scheduler's wire
-// format, /healthz, /readyz and /metrics. Bodies are limited in size; every failure
+// format (and /filter-best, both in one call: single-round-trip mode), /healthz, /readyz and /metrics. Bodies are limited in size; every failure
 // answers from the error catalogue and never takes the server down.
 
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from '../../../common/log.ts';
 import { SCHEDULER_EXTENDER_VERBS } from '../../../common/names.ts';
 import { registerOps } from '../../../common/ops.ts';
@@ -24,6 +30,8 @@ export interface ServerOptions {
 
 export const FILTER_PATH = `/${SCHEDULER_EXTENDER_VERBS.filter}`;
 export const PRIORITIZE_PATH = `/${SCHEDULER_EXTENDER_VERBS.prioritize}`;
+/** Filter that also narrows to the best-scored nodes: single-round-trip mode (engine/narrow.ts). */
+export const FILTER_BEST_PATH = `/${SCHEDULER_EXTENDER_VERBS.filterBest}`;
 
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { extender, metrics } = options;
@@ -65,20 +73,20 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return MODES.find((x) => x === m);
   };
 
-  app.post(FILTER_PATH, (request, reply) => {
+  const filter = (verb: string, narrow: boolean) => (request: FastifyRequest, reply: FastifyReply) => {
     const started = process.hrtime.bigint();
     let args: ReturnType<typeof parseArgs>;
     try {
       args = parseArgs(request.body);
     } catch (error) {
       if (!(error instanceof ArgsError)) throw error;
-      const body = fail('filter', 'INVALID_ARGS', error.message);
+      const body = fail(verb, 'INVALID_ARGS', error.message);
       return reply.status(400).send({ ...filterError(body.Error), Code: body.Code });
     }
-    const outcome = extender.filter(args, modeOf(request.query));
+    const outcome = extender.filter(args, modeOf(request.query), narrow);
     const body = filterResultJson(args, outcome.passed, outcome.failed, outcome.unresolvable);
-    metrics.requestDuration.observe({ verb: 'filter' }, Number(process.hrtime.bigint() - started) / 1e9);
-    metrics.requests.inc({ verb: 'filter', code: '200' });
+    metrics.requestDuration.observe({ verb }, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.requests.inc({ verb, code: '200' });
     request.log.debug(
       {
         pod: `${args.pod.metadata?.namespace}/${args.pod.metadata?.name}`,
@@ -86,10 +94,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         failed: outcome.failed.size,
         unresolvable: outcome.unresolvable.size,
       },
-      'filter',
+      verb,
     );
     return reply.type('application/json; charset=utf-8').send(body);
-  });
+  };
+  app.post(FILTER_PATH, filter(SCHEDULER_EXTENDER_VERBS.filter, false));
+  app.post(FILTER_BEST_PATH, filter(SCHEDULER_EXTENDER_VERBS.filterBest, true));
 
   app.post(PRIORITIZE_PATH, (request, reply) => {
     const started = process.hrtime.bigint();

@@ -18,6 +18,7 @@ export interface ExtenderMetrics {
   reservations: Counter<'outcome'>;
   cacheNodes: Gauge;
   equivalenceNodes: Counter<'result'>;
+  nodesNarrowed: Counter;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): ExtenderMetrics {
@@ -77,6 +78,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Exten
       name: 'kubehpc_extender_equivalence_nodes_total',
       help: 'Filtered nodes answered from the equivalence cache (hit) or evaluated (miss).',
       labelNames: ['result'],
+      registers,
+    }),
+    nodesNarrowed: new Counter({
+      name: 'kubehpc_extender_nodes_narrowed_total',
+      help: 'Passing nodes a single-round-trip filter left out because another node scored better.',
       registers,
     }),
   };

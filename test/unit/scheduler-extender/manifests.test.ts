@@ -10,7 +10,7 @@ const shipped = parse(
     'utf8',
   ),
 ) as { extenders: Array<Record<string, unknown>> };
-const local = schedulerConfiguration(layout()) as { extenders: Array<Record<string, unknown>> };
+const local = schedulerConfiguration(layout(), false) as { extenders: Array<Record<string, unknown>> };
 
 t.test('the shipped KubeSchedulerConfiguration wires the extender as the local platform does', async (t) => {
   const [a] = shipped.extenders;
@@ -43,4 +43,12 @@ t.test('it is node-cache capable, not ignorable, and manages the shared resource
       source,
     );
   }
+});
+
+t.test('single-round-trip mode: one filter verb that narrows, no prioritize verb', async (t) => {
+  const [entry] = (schedulerConfiguration(layout(), true) as { extenders: Array<Record<string, unknown>> })
+    .extenders;
+  t.equal(entry?.filterVerb, 'filter-best');
+  t.notOk(entry && 'prioritizeVerb' in entry, 'kube-scheduler makes no prioritize call');
+  t.match(entry, { nodeCacheCapable: true, ignorable: false });
 });

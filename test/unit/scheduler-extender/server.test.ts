@@ -168,3 +168,48 @@ t.test('readiness follows the cache; health and metrics are served', async (t) =
   t.match(text, /kubehpc_extender_reservations 1/);
   t.match(text, /kubehpc_extender_cache_nodes 3/);
 });
+
+t.test(
+  'filter-best (single round trip) keeps the best-scored passing nodes and holds only those',
+  async (t) => {
+    let app = server();
+    const call = (url: string, name: string, nodeNames: string[]) =>
+      app.inject({
+        method: 'POST',
+        url,
+        payload: { Pod: pod(name, disk(400)), Nodes: null, NodeNames: nodeNames },
+      });
+    const plain = (await call('/filter', 'probe', ['hpc-0', 'split-0'])).json();
+    t.same(plain.NodeNames, ['hpc-0', 'split-0'], 'both nodes fit 400Gi');
+    const scores = (await call('/prioritize', 'probe', ['hpc-0', 'split-0'])).json();
+    t.same(scores, [
+      { Host: 'hpc-0', Score: 7 },
+      { Host: 'split-0', Score: 2 },
+    ]);
+
+    app = server(); // without the probe's holds
+
+    const best = (await call('/filter-best', 'a', ['hpc-0', 'split-0', 'general-0'])).json();
+    t.same(best.NodeNames, ['hpc-0'], 'only the best-scored node is offered');
+    t.equal(best.FailedNodes['split-0'], 'kubehpc: fits, but another node scores better for this pod');
+    t.match(best.FailedAndUnresolvableNodes['general-0'] ?? best.FailedNodes['general-0'], /local disk/);
+    t.same(
+      (await call('/filter', 'b', ['split-0'])).json().NodeNames,
+      ['split-0'],
+      'the node left out holds nothing for pod a: 400Gi still fit beside it',
+    );
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    t.match(metrics.body, /kubehpc_extender_nodes_narrowed_total 1/);
+    t.match(metrics.body, /kubehpc_extender_requests_total\{verb="filter-best",code="200"\} 1/);
+  },
+);
+
+t.test('filter-best with ties keeps every tied node', async (t) => {
+  const app = server();
+  const res = await app.inject({
+    method: 'POST',
+    url: '/filter-best',
+    payload: { Pod: pod('tied', { cpu: '1', memory: '1Gi' }), Nodes: null, NodeNames: ['hpc-0', 'split-0'] },
+  });
+  t.same(res.json().NodeNames, ['hpc-0', 'split-0'], 'a pod no score applies to keeps every node');
+});

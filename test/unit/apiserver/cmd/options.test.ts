@@ -20,6 +20,8 @@ t.test('defaults as kube-apiserver names them', async (t) => {
   t.equal(o.watchBookmarkIntervalMs, 60_000);
   t.equal(o.logLevel, 'info');
   t.equal(o.logRequests, false);
+  t.equal(o.watchCache, true);
+  t.equal(o.http2, true, 'HTTP/2 is offered unless turned off');
   t.same(o.authenticationConfigMap, { namespace: 'kube-system', name: 'extension-apiserver-authentication' });
 });
 
@@ -39,6 +41,8 @@ t.test('values given are read', async (t) => {
     name: 'auth',
   });
   t.equal(parseOptions(REQUIRED).etcdPrefix, '/kubehpc/');
+  t.equal(parseOptions([...REQUIRED, '--http2=false']).http2, false);
+  t.equal(parseOptions([...REQUIRED, '--watch-cache=false']).watchCache, false);
 });
 
 t.test('mistakes are OptionsErrors naming the flag', async (t) => {
@@ -54,6 +58,7 @@ t.test('mistakes are OptionsErrors naming the flag', async (t) => {
     [[...REQUIRED, '--secure-port=70000'], /--secure-port must be a port number/],
     [[...REQUIRED, '--watch-bookmark-interval=60'], /--watch-bookmark-interval/],
     [[...REQUIRED, '--watch-bookmark-interval=0s'], /--watch-bookmark-interval/],
+    [[...REQUIRED, '--http2=maybe'], /--http2/],
   ];
   for (const [argv, message] of cases) t.throws(() => parseOptions(argv), message);
   t.throws(() => parseOptions(['--nope']), OptionsError);
