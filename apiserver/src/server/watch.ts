@@ -19,6 +19,14 @@ import type { RequestInfo } from './requestinfo.ts';
 import { metadataOnly } from './respond.ts';
 import { bookmarkTable, table } from './table.ts';
 
+/**
+ * Bytes a watch may have written and not yet sent before it is closed. A client that stops
+ * reading would otherwise make the server buffer every later event until the watch times out
+ * (30–60 minutes); kube-apiserver likewise closes a watcher that cannot keep up. The client
+ * re-watches from the last resourceVersion it received, so closing loses nothing.
+ */
+export const MAX_UNSENT_WATCH_BYTES = 32 * 1024 * 1024;
+
 /** The watches a server has open, so shutdown can end them cleanly. */
 export type OpenWatches = Set<{ end(): void }>;
 
@@ -50,6 +58,12 @@ export async function serveWatch(
     if (!open) return;
     if (object === undefined) res.write(`${JSON.stringify({ type })}\n`);
     else res.write(`{"type":${JSON.stringify(type)},"object":${encodeJson(object)}}\n`);
+    if (res.writableLength > MAX_UNSENT_WATCH_BYTES) {
+      // Not res.end(): that would keep the unsent bytes until the client reads them.
+      request.log.warn({ unsentBytes: res.writableLength }, 'closing a watch whose client stopped reading');
+      handle.end();
+      res.destroy();
+    }
   };
   const handle = {
     end: () => {
