@@ -59,7 +59,10 @@ export interface Kubeconfig {
   currentContext: string | undefined;
 }
 
-/** What a command line may override, with kubectl's flag names. */
+/**
+ * What a command line may override, under kubectl's own flag names, so a CLI hands its parsed
+ * flags over as they are. A false --insecure-skip-tls-verify overrides nothing, as in kubectl.
+ */
 export interface Overrides {
   kubeconfig?: string | undefined;
   context?: string | undefined;
@@ -69,8 +72,8 @@ export interface Overrides {
   server?: string | undefined;
   token?: string | undefined;
   as?: string | undefined;
-  asGroups?: string[] | undefined;
-  insecureSkipTlsVerify?: boolean | undefined;
+  'as-group'?: string[] | undefined;
+  'insecure-skip-tls-verify'?: boolean | undefined;
 }
 
 /** Everything needed to talk to one API server as one identity. */
@@ -249,7 +252,7 @@ export function resolve(config: Kubeconfig, o: Overrides = {}): RestConfig {
   }
   const namespace = o.namespace || context?.namespace;
   const asUser = o.as || user?.as;
-  const insecure = o.insecureSkipTlsVerify ?? cluster?.['insecure-skip-tls-verify'] ?? false;
+  const insecure = (o['insecure-skip-tls-verify'] || cluster?.['insecure-skip-tls-verify']) ?? false;
   const token = o.token || user?.token;
   return {
     server: server.replace(/\/+$/, ''),
@@ -272,7 +275,7 @@ export function resolve(config: Kubeconfig, o: Overrides = {}): RestConfig {
     tokenFile: token ? undefined : user?.tokenFile,
     basic: user?.username && user.password ? { username: user.username, password: user.password } : undefined,
     exec: token ? undefined : user?.exec,
-    impersonate: asUser ? { user: asUser, groups: o.asGroups ?? user?.['as-groups'] ?? [] } : undefined,
+    impersonate: asUser ? { user: asUser, groups: o['as-group'] ?? user?.['as-groups'] ?? [] } : undefined,
   };
 }
 
@@ -316,7 +319,7 @@ export function loadRestConfig(o: Overrides = {}, env: NodeJS.ProcessEnv = proce
       if (o.namespace) {
         inCluster.namespace = o.namespace;
       }
-      if (o.as) inCluster.impersonate = { user: o.as, groups: o.asGroups ?? [] };
+      if (o.as) inCluster.impersonate = { user: o.as, groups: o['as-group'] ?? [] };
       return inCluster;
     }
   }
