@@ -13,7 +13,6 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
-  type KubernetesListObject,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -25,8 +24,8 @@ import {
 import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import type { ScalingPolicy } from '../../../../common/apis/scaling/v1alpha1/types.ts';
 import type { ControllerMetrics } from '../../../../common/controller/metrics.ts';
-import { type Controller, ControllerRuntime, type Failure } from '../../../../common/controller/runtime.ts';
-import type { Informer } from '../../../../common/informer.ts';
+import { type Controller, ControllerRuntime } from '../../../../common/controller/runtime.ts';
+import { customResourceSource, type Informer } from '../../../../common/informer.ts';
 import type { Logger } from '../../../../common/log.ts';
 import {
   API_VERSION,
@@ -35,8 +34,9 @@ import {
   SCALING_GROUP,
   SERVICE_LABEL,
 } from '../../../../common/names.ts';
-import { apiFailure } from '../errors.ts';
+import { apiFailure, classifyFailure } from '../errors.ts';
 import type { EventInput, EventRecorder, Involved } from '../events.ts';
+import { type StatusKind, writeStatus } from '../status-writer.ts';
 import { EMPTY_MEMORY, type PolicyMemory, recordScale } from './behavior.ts';
 import { capacityView } from './capacity-view.ts';
 import { DECISION_ANNOTATION, newDecisionId, SCALING_FIELD_MANAGER } from './identity.ts';
@@ -53,6 +53,7 @@ import { type Blocker, nextStatus, policyConditions } from './status.ts';
 const CONTROLLER = 'scaling';
 const POLICIES = 'scalingpolicies';
 const SERVICES = 'projectservices';
+const SCALING_POLICY: StatusKind = { group: SCALING_GROUP, plural: POLICIES, kind: 'ScalingPolicy' };
 /** A count changed by others this often within OVERRIDE_WINDOW_MS means a second writer. */
 const OVERRIDES_FOR_CONFLICT = 3;
 const OVERRIDE_WINDOW_MS = 10 * 60_000;
@@ -113,13 +114,11 @@ export class ScalingController implements Controller {
     const target = (p: Policy) => this.#runtime.enqueue(p.metadata?.namespace, p.spec?.targetRef?.name);
     this.#policies = this.#runtime.informer<Policy>({
       name: POLICIES,
-      path: `/apis/${SCALING_GROUP}/${API_VERSION}/${POLICIES}`,
-      list: () =>
-        this.#custom.listClusterCustomObject({
-          group: SCALING_GROUP,
-          version: API_VERSION,
-          plural: POLICIES,
-        }) as Promise<KubernetesListObject<Policy>>,
+      ...customResourceSource<Policy>(this.#custom, {
+        group: SCALING_GROUP,
+        version: API_VERSION,
+        plural: POLICIES,
+      }),
       onUpsert: (p) => {
         // Its own status writes change no generation: only a spec change (or a new policy) is
         // worth an evaluation before the next period.
@@ -135,13 +134,11 @@ export class ScalingController implements Controller {
     });
     this.#services = this.#runtime.informer<Service>({
       name: SERVICES,
-      path: `/apis/${APPS_GROUP}/${API_VERSION}/${SERVICES}`,
-      list: () =>
-        this.#custom.listClusterCustomObject({
-          group: APPS_GROUP,
-          version: API_VERSION,
-          plural: SERVICES,
-        }) as Promise<KubernetesListObject<Service>>,
+      ...customResourceSource<Service>(this.#custom, {
+        group: APPS_GROUP,
+        version: API_VERSION,
+        plural: SERVICES,
+      }),
     });
     this.#pods = this.#runtime.informer<V1Pod>({
       name: 'pods',
@@ -155,13 +152,7 @@ export class ScalingController implements Controller {
     });
     this.#topologies = this.#runtime.informer<KubernetesObject>({
       name: 'noderesourcetopologies',
-      path: `/apis/${NRT.group}/${NRT.version}/${NRT.plural}`,
-      list: () =>
-        this.#custom.listClusterCustomObject({
-          group: NRT.group,
-          version: NRT.version,
-          plural: NRT.plural,
-        }) as Promise<KubernetesListObject<KubernetesObject>>,
+      ...customResourceSource(this.#custom, NRT),
     });
     const byTarget = (h: V2HorizontalPodAutoscaler) =>
       this.#runtime.enqueue(h.metadata?.namespace, h.spec?.scaleTargetRef?.name);
@@ -186,7 +177,7 @@ export class ScalingController implements Controller {
       keys: () => [
         ...new Set(this.#policies.list().map((p) => `${p.metadata?.namespace}/${p.spec?.targetRef?.name}`)),
       ],
-      classify,
+      classify: classifyFailure,
     });
     // The first period starts now, not one period after the start.
     for (const p of this.#policies.list())
@@ -516,34 +507,7 @@ export class ScalingController implements Controller {
         message: `decision ${record.id}: ${record.reason}`,
       });
     }
-    if (canonical(status) === canonical(before)) return;
-    await this.#custom
-      .replaceNamespacedCustomObjectStatus({
-        group: SCALING_GROUP,
-        version: API_VERSION,
-        namespace,
-        plural: POLICIES,
-        name,
-        body: { ...p, apiVersion: `${SCALING_GROUP}/${API_VERSION}`, kind: 'ScalingPolicy', status },
-      })
-      .catch((error: unknown) => {
-        const code = apiFailure(error).code;
-        // Deleted meanwhile, or changed meanwhile: the next period writes it again.
-        if (code !== 404 && code !== 409) throw error;
-      });
+    // Deleted meanwhile, or changed meanwhile: the next period writes it again.
+    await writeStatus(this.#custom, SCALING_POLICY, p, status, [404, 409]);
   }
-}
-
-function classify(error: unknown): Failure {
-  const failure = apiFailure(error);
-  return { quiet: failure.code === 409, reason: failure.reason, message: failure.message };
-}
-
-/** JSON with object keys sorted, so equal statuses compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
 }
