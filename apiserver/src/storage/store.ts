@@ -8,7 +8,7 @@
 
 import type { ServiceError } from '@grpc/grpc-js';
 import { errors, StatusError, type Target } from '../../../common/apis/meta/errors.ts';
-import { decodeContinue, encodeContinue } from './continue.ts';
+import { compactedList, listPage, listStart, pageLimit } from './continue.ts';
 import { COMPACTED_CODE, type EtcdClient, type KeyValue } from './etcd/client.ts';
 import type {
   ListOptions,
@@ -166,42 +166,27 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
   async list(namespace: string | undefined, options: ListOptions = {}): Promise<ListResult<T>> {
     return this.#timed('list', async () => {
       const prefix = this.#prefix(namespace);
-      let revision = options.revision ?? 0;
-      let fromKey: string | undefined;
-      if (options.continue) {
-        const token = decodeContinue(options.continue);
-        revision = token.revision;
-        fromKey = `${prefix}${token.start}`;
-      }
-      const limit = options.limit && options.limit > 0 ? options.limit : 0;
+      const { revision, fromKey } = listStart(prefix, options);
       let res: Awaited<ReturnType<EtcdClient['range']>>;
       try {
         res = await this.#etcd.range({
           key: prefix,
           prefix: true,
           ...(fromKey ? { fromKey } : {}),
-          limit,
+          limit: pageLimit(options),
           revision,
         });
       } catch (error) {
         if (!isCompacted(error)) throw error;
-        if (options.continue) {
-          throw errors.expired(
-            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-          );
-        }
-        throw errors.expired(`too old resource version: ${revision}`);
+        throw compactedList(options, revision);
       }
-      const snapshot = revision || res.revision;
-      const items = res.kvs.map((kv) => decodeStored<T>(kv));
-      const result: ListResult<T> = { items, resourceVersion: String(snapshot) };
       const last = res.kvs.at(-1);
-      if (res.more && last) {
-        // Resume just after the last key: append a zero byte, as kube-apiserver does.
-        result.continue = encodeContinue(snapshot, `${last.key.slice(prefix.length)}\x00`);
-        result.remainingItemCount = res.count - items.length;
-      }
-      return result;
+      return listPage(
+        res.kvs.map((kv) => decodeStored<T>(kv)),
+        revision || res.revision,
+        res.more ? last?.key.slice(prefix.length) : undefined,
+        res.count - res.kvs.length,
+      );
     });
   }
 
