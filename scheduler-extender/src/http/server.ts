@@ -2,7 +2,13 @@
 // format, /healthz, /readyz and /metrics. Bodies are limited in size; every failure
 // answers from the error catalogue and never takes the server down.
 
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from '../../../common/log.ts';
 import { SCHEDULER_EXTENDER_VERBS } from '../../../common/names.ts';
 import { registerOps } from '../../../common/ops.ts';
@@ -65,46 +71,64 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return MODES.find((x) => x === m);
   };
 
-  app.post(FILTER_PATH, (request, reply) => {
-    const started = process.hrtime.bigint();
-    let args: ReturnType<typeof parseArgs>;
-    try {
-      args = parseArgs(request.body);
-    } catch (error) {
-      if (!(error instanceof ArgsError)) throw error;
-      const body = fail('filter', 'INVALID_ARGS', error.message);
-      return reply.status(400).send({ ...filterError(body.Error), Code: body.Code });
-    }
-    const outcome = extender.filter(args, modeOf(request.query));
-    const body = filterResultJson(args, outcome.passed, outcome.failed, outcome.unresolvable);
-    metrics.requestDuration.observe({ verb: 'filter' }, Number(process.hrtime.bigint() - started) / 1e9);
-    metrics.requests.inc({ verb: 'filter', code: '200' });
-    request.log.debug(
-      {
-        pod: `${args.pod.metadata?.namespace}/${args.pod.metadata?.name}`,
-        passed: outcome.passed.length,
-        failed: outcome.failed.size,
-        unresolvable: outcome.unresolvable.size,
-      },
-      'filter',
-    );
-    return reply.type('application/json; charset=utf-8').send(body);
-  });
+  type Args = ReturnType<typeof parseArgs>;
+  /**
+   * One extender verb: the body parsed into ExtenderArgs (a malformed one is a 400 shaped by
+   * `refused`), answered by `answer`, timed and counted under the verb's name.
+   */
+  const verb =
+    (
+      name: 'filter' | 'prioritize',
+      refused: (error: ReturnType<typeof errorBody>) => unknown,
+      answer: (args: Args, request: FastifyRequest, reply: FastifyReply) => unknown,
+    ) =>
+    (request: FastifyRequest, reply: FastifyReply) => {
+      const started = process.hrtime.bigint();
+      let args: Args;
+      try {
+        args = parseArgs(request.body);
+      } catch (error) {
+        if (!(error instanceof ArgsError)) throw error;
+        return reply.status(400).send(refused(fail(name, 'INVALID_ARGS', error.message)));
+      }
+      const answered = answer(args, request, reply);
+      metrics.requestDuration.observe({ verb: name }, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.requests.inc({ verb: name, code: '200' });
+      return answered;
+    };
 
-  app.post(PRIORITIZE_PATH, (request, reply) => {
-    const started = process.hrtime.bigint();
-    let args: ReturnType<typeof parseArgs>;
-    try {
-      args = parseArgs(request.body);
-    } catch (error) {
-      if (!(error instanceof ArgsError)) throw error;
-      return reply.status(400).send(fail('prioritize', 'INVALID_ARGS', error.message));
-    }
-    const list = priorityList(extender.prioritize(args));
-    metrics.requestDuration.observe({ verb: 'prioritize' }, Number(process.hrtime.bigint() - started) / 1e9);
-    metrics.requests.inc({ verb: 'prioritize', code: '200' });
-    return reply.send(list);
-  });
+  // A filter failure keeps ExtenderFilterResult's shape, so the scheduler reads its Error.
+  app.post(
+    FILTER_PATH,
+    verb(
+      'filter',
+      (body) => ({ ...filterError(body.Error), Code: body.Code }),
+      (args, request, reply) => {
+        const outcome = extender.filter(args, modeOf(request.query));
+        request.log.debug(
+          {
+            pod: `${args.pod.metadata?.namespace}/${args.pod.metadata?.name}`,
+            passed: outcome.passed.length,
+            failed: outcome.failed.size,
+            unresolvable: outcome.unresolvable.size,
+          },
+          'filter',
+        );
+        return reply
+          .type('application/json; charset=utf-8')
+          .send(filterResultJson(args, outcome.passed, outcome.failed, outcome.unresolvable));
+      },
+    ),
+  );
+
+  app.post(
+    PRIORITIZE_PATH,
+    verb(
+      'prioritize',
+      (body) => body,
+      (args, _request, reply) => reply.send(priorityList(extender.prioritize(args))),
+    ),
+  );
 
   registerOps(app, {
     livez: [],
