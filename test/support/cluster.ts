@@ -63,6 +63,18 @@ export async function kubectl(
   }
 }
 
+/** Runs kubectl and returns its stdout; a non-zero exit throws with kubectl's stderr. */
+export async function kubectlOk(args: string[], input?: string): Promise<string> {
+  const r = await kubectl(args, input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** `kubectl <args> -o json`, parsed; a non-zero exit throws. */
+export async function kubectlJson<T>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectlOk([...args, '-o', 'json'])) as T;
+}
+
 interface Teardown {
   teardown(fn: () => Promise<void> | void): void;
 }

@@ -5,7 +5,13 @@
 // with an Event saying so; deleting the service lets the garbage collector remove the rest.
 
 import t from 'tap';
-import { eventually, kubectl, testNamespace } from '../../../support/cluster.ts';
+import {
+  eventually,
+  kubectlJson as json,
+  kubectl,
+  kubectlOk as ok,
+  testNamespace,
+} from '../../../support/cluster.ts';
 
 const NAME = 'portal';
 
@@ -22,16 +28,6 @@ spec:
     files:
       application.yml: "${config}"
 `;
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  return JSON.parse(await ok([...args, '-o', 'json'])) as T;
-}
 
 interface Meta {
   name: string;

@@ -8,17 +8,11 @@
 
 import t from 'tap';
 import { PROJECT_LABEL } from '../../../../common/names.ts';
-import { eventually, isNotFound, kubectl, testNamespace } from '../../../support/cluster.ts';
+import { eventually, isNotFound, kubectl, kubectlOk as ok, testNamespace } from '../../../support/cluster.ts';
 
 const NAME = 'web';
 /** The server caches a denial for 5 s; a grant is seen within this. */
 const GRANT_SEEN_MS = 30_000;
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 const service = (ns: string, spec: string) => `apiVersion: apps.kubehpc.dev/v1alpha1
 kind: ProjectService
