@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isObject as isRecord } from '../object.ts';
 
 export interface ClusterEntry {
   server?: string;
@@ -108,9 +109,6 @@ interface Named<T> {
   user?: T;
   context?: T;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Resolves the file-relative paths of one entry against the file's directory. */
 function absolutise<T extends object>(entry: T, keys: readonly string[], dir: string): T {
