@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { loadClientNodeConfig } from '../../common/kube/clientnode.ts';
 import { layout } from '../../platform/src/layout.ts';
 
 const run = promisify(execFile);
@@ -21,9 +22,7 @@ export function adminKubeConfig(): KubeConfig {
       `no ${platform.kubeconfig}: start the platform with npm run up (or run the e2e suite with npm test)`,
     );
   }
-  const kc = new KubeConfig();
-  kc.loadFromFile(platform.kubeconfig);
-  return kc;
+  return loadClientNodeConfig({ kubeconfig: platform.kubeconfig });
 }
 
 export function objects(): KubernetesObjectApi {
