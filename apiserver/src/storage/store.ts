@@ -118,10 +118,7 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     return this.#timed('update', async () => {
       const key = this.#key(namespace, name);
       for (let attempt = 0; ; attempt++) {
-        const current = await this.#etcd.range({ key });
-        const kv = current.kvs[0];
-        if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decodeStored<T>(kv);
+        const { kv, before } = await this.#current(key, name);
         const after = await transform(structuredClone(before));
         const value = encode(after);
         if (value.equals(kv.value)) return before;
@@ -137,6 +134,13 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     });
   }
 
+  /** The object at `key` as etcd holds it now (with its key-value, for compare-and-swap), or 404. */
+  async #current(key: string, name: string): Promise<{ kv: KeyValue; before: T }> {
+    const kv = (await this.#etcd.range({ key })).kvs[0];
+    if (!kv) throw errors.notFound({ ...this.#target, name });
+    return { kv, before: decodeStored<T>(kv) };
+  }
+
   /**
    * Deletes an object when `check` accepts its current state (preconditions); removes it
    * only if unchanged since that check. Returns the object as it was, with the deleting
@@ -146,10 +150,7 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     return this.#timed('delete', async () => {
       const key = this.#key(namespace, name);
       for (let attempt = 0; ; attempt++) {
-        const current = await this.#etcd.range({ key });
-        const kv = current.kvs[0];
-        if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decodeStored<T>(kv);
+        const { kv, before } = await this.#current(key, name);
         check(before);
         const res = await this.#etcd.txn(
           [{ key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
