@@ -4,6 +4,7 @@
 // end on. Every program that watches the cluster builds its informers here.
 
 import {
+  type CustomObjectsApi,
   type KubernetesListObject,
   type KubernetesObject,
   ListWatch,
@@ -22,6 +23,26 @@ export interface InformerSpec<T extends KubernetesObject> {
   /** Added or changed. */
   onUpsert?: (o: T) => void;
   onDelete?: (o: T) => void;
+}
+
+/** A custom resource (CRD or aggregated) by group, version and plural. */
+export interface CustomResource {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+/** The watch path and the list of a custom resource across all namespaces, for an InformerSpec. */
+export function customResourceSource<T extends KubernetesObject>(
+  custom: CustomObjectsApi,
+  resource: CustomResource,
+): Pick<InformerSpec<T>, 'path' | 'list'> {
+  const { group, version, plural } = resource;
+  return {
+    path: `/apis/${group}/${version}/${plural}`,
+    list: () =>
+      custom.listClusterCustomObject({ group, version, plural }) as Promise<KubernetesListObject<T>>,
+  };
 }
 
 export interface Informer<T extends KubernetesObject> {

@@ -3,6 +3,7 @@
 // (as for a structural CRD); fieldValidation decides whether they are also an error
 // (Strict) or a warning (Warn). Throws StatusError values from the catalogue.
 
+import { isObject } from '../object.ts';
 import { apiVersionOf, type KindDefinition } from './kind.ts';
 import { errors } from './meta/errors.ts';
 import type { TypedObject } from './meta/types.ts';
@@ -21,10 +22,6 @@ export interface Decoded<T> {
   object: T;
   /** Warning texts for Warning headers (fieldValidation=Warn). */
   warnings: string[];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks the envelope, prunes unknown fields and applies schema defaults. */

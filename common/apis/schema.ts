@@ -5,6 +5,7 @@
 // and validation cannot disagree. Semantic rules a schema cannot state live beside each
 // kind (validation.ts); nothing here knows a particular kind.
 
+import { isObject } from '../object.ts';
 import * as field from './field.ts';
 import { FORMATS } from './formats.ts';
 import { ownValue, PROTOTYPE_KEYS, setOwn } from './meta/ownkeys.ts';
@@ -35,10 +36,6 @@ export interface Schema {
   'x-kubernetes-list-map-keys'?: readonly string[];
   'x-kubernetes-map-type'?: 'atomic' | 'granular';
   'x-kubernetes-int-or-string'?: boolean;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The schema of the declared field `key` (own properties only: `constructor` is no field). */

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isObject as isRecord } from '../object.ts';
 
 export interface ClusterEntry {
   server?: string;
@@ -59,7 +60,10 @@ export interface Kubeconfig {
   currentContext: string | undefined;
 }
 
-/** What a command line may override, with kubectl's flag names. */
+/**
+ * What a command line may override, under kubectl's own flag names, so a CLI hands its parsed
+ * flags over as they are. A false --insecure-skip-tls-verify overrides nothing, as in kubectl.
+ */
 export interface Overrides {
   kubeconfig?: string | undefined;
   context?: string | undefined;
@@ -69,8 +73,8 @@ export interface Overrides {
   server?: string | undefined;
   token?: string | undefined;
   as?: string | undefined;
-  asGroups?: string[] | undefined;
-  insecureSkipTlsVerify?: boolean | undefined;
+  'as-group'?: string[] | undefined;
+  'insecure-skip-tls-verify'?: boolean | undefined;
 }
 
 /** Everything needed to talk to one API server as one identity. */
@@ -105,9 +109,6 @@ interface Named<T> {
   user?: T;
   context?: T;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Resolves the file-relative paths of one entry against the file's directory. */
 function absolutise<T extends object>(entry: T, keys: readonly string[], dir: string): T {
@@ -249,7 +250,7 @@ export function resolve(config: Kubeconfig, o: Overrides = {}): RestConfig {
   }
   const namespace = o.namespace || context?.namespace;
   const asUser = o.as || user?.as;
-  const insecure = o.insecureSkipTlsVerify ?? cluster?.['insecure-skip-tls-verify'] ?? false;
+  const insecure = (o['insecure-skip-tls-verify'] || cluster?.['insecure-skip-tls-verify']) ?? false;
   const token = o.token || user?.token;
   return {
     server: server.replace(/\/+$/, ''),
@@ -272,7 +273,7 @@ export function resolve(config: Kubeconfig, o: Overrides = {}): RestConfig {
     tokenFile: token ? undefined : user?.tokenFile,
     basic: user?.username && user.password ? { username: user.username, password: user.password } : undefined,
     exec: token ? undefined : user?.exec,
-    impersonate: asUser ? { user: asUser, groups: o.asGroups ?? user?.['as-groups'] ?? [] } : undefined,
+    impersonate: asUser ? { user: asUser, groups: o['as-group'] ?? user?.['as-groups'] ?? [] } : undefined,
   };
 }
 
@@ -316,7 +317,7 @@ export function loadRestConfig(o: Overrides = {}, env: NodeJS.ProcessEnv = proce
       if (o.namespace) {
         inCluster.namespace = o.namespace;
       }
-      if (o.as) inCluster.impersonate = { user: o.as, groups: o.asGroups ?? [] };
+      if (o.as) inCluster.impersonate = { user: o.as, groups: o['as-group'] ?? [] };
       return inCluster;
     }
   }

@@ -1,22 +1,13 @@
 // The connection every verb shares: kubeconfig flags → RestConfig → KubeClient.
 
 import { type KubeClient, kubeClient } from '../../common/kube/client.ts';
-import { loadRestConfig } from '../../common/kube/kubeconfig.ts';
+import { loadRestConfig, type Overrides } from '../../common/kube/kubeconfig.ts';
 import { type Typed, typed } from '../../common/kube/resources.ts';
 import { parseDuration } from './values.ts';
 
-export interface ConnectionFlags {
-  kubeconfig?: string | undefined;
-  context?: string | undefined;
-  cluster?: string | undefined;
-  user?: string | undefined;
-  namespace?: string | undefined;
-  server?: string | undefined;
-  token?: string | undefined;
-  as?: string | undefined;
-  'as-group'?: string[] | undefined;
+/** kubectl's connection flags (common/kube's overrides) and the request timeout. */
+export interface ConnectionFlags extends Overrides {
   'request-timeout'?: string | undefined;
-  'insecure-skip-tls-verify'?: boolean | undefined;
 }
 
 export interface Session {
@@ -27,18 +18,7 @@ export interface Session {
 }
 
 export async function connect(flags: ConnectionFlags): Promise<Session> {
-  const config = loadRestConfig({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    cluster: flags.cluster,
-    user: flags.user,
-    namespace: flags.namespace,
-    server: flags.server,
-    token: flags.token,
-    as: flags.as,
-    asGroups: flags['as-group'],
-    insecureSkipTlsVerify: flags['insecure-skip-tls-verify'] || undefined,
-  });
+  const config = loadRestConfig(flags);
   const timeout = flags['request-timeout'] ? parseDuration(flags['request-timeout'], 'request-timeout') : 0;
   const client = await kubeClient(config, timeout);
   return { client, api: typed(client), namespace: config.namespace, close: () => client.close() };

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import { type KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import { loadClientNodeConfig } from '../../common/kube/clientnode.ts';
 import { REAL_NODE_NAME } from '../../common/names.ts';
 import { type Binaries, ensureBinaries } from './binaries.ts';
 import { METRICS_SERVER, metricsApiService, metricsServerFoundation } from './components/metrics-server.ts';
@@ -198,10 +199,9 @@ async function checkPorts(l: Layout, ours: Set<string>): Promise<void> {
   }
 }
 
+/** The admin kubeconfig the platform wrote, loaded by the one loader every program uses. */
 export function adminKubeConfig(l: Layout): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(l.kubeconfig);
-  return kc;
+  return loadClientNodeConfig({ kubeconfig: l.kubeconfig });
 }
 
 async function waitForCrd(kc: KubeConfig, name: string): Promise<void> {

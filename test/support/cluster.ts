@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { loadClientNodeConfig } from '../../common/kube/clientnode.ts';
 import { layout } from '../../platform/src/layout.ts';
 
 const run = promisify(execFile);
@@ -21,9 +22,7 @@ export function adminKubeConfig(): KubeConfig {
       `no ${platform.kubeconfig}: start the platform with npm run up (or run the e2e suite with npm test)`,
     );
   }
-  const kc = new KubeConfig();
-  kc.loadFromFile(platform.kubeconfig);
-  return kc;
+  return loadClientNodeConfig({ kubeconfig: platform.kubeconfig });
 }
 
 export function objects(): KubernetesObjectApi {
@@ -61,6 +60,18 @@ export async function kubectl(
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** Runs kubectl and returns its stdout; a non-zero exit throws with kubectl's stderr. */
+export async function kubectlOk(args: string[], input?: string): Promise<string> {
+  const r = await kubectl(args, input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** `kubectl <args> -o json`, parsed; a non-zero exit throws. */
+export async function kubectlJson<T>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectlOk([...args, '-o', 'json'])) as T;
 }
 
 interface Teardown {

@@ -39,51 +39,42 @@ export class OptionsError extends Error {
   override name = 'OptionsError';
 }
 
-const REQUIRED = [
-  'secure-port',
-  'tls-cert-file',
-  'tls-private-key-file',
-  'etcd-servers',
-  'etcd-cafile',
-  'etcd-certfile',
-  'etcd-keyfile',
-] as const;
-
 /** A duration as kube-apiserver's flags write them (`500ms`, `60s`, `2m`), in milliseconds. */
 function durationMs(text: string): number | undefined {
   const seconds = parseDuration(text);
   return seconds === undefined ? undefined : seconds * 1000;
 }
 
-const STRING_FLAGS = [
-  'bind-address',
-  'secure-port',
-  'tls-cert-file',
-  'tls-private-key-file',
-  'etcd-servers',
-  'etcd-cafile',
-  'etcd-certfile',
-  'etcd-keyfile',
-  'etcd-prefix',
-  'kubeconfig',
-  'kube-apiserver',
-  'kube-ca-file',
-  'kube-client-cert-file',
-  'kube-client-key-file',
-  'watch-bookmark-interval',
-  'watch-cache',
-  'http2',
-  'authentication-config-map',
-  'log-level',
-] as const;
+interface StringFlag {
+  required?: true;
+  default?: string;
+}
+const REQUIRED: StringFlag = { required: true };
 
-const DEFAULTS: Partial<Record<(typeof STRING_FLAGS)[number], string>> = {
-  'bind-address': '127.0.0.1',
-  'etcd-prefix': ETCD_PREFIX,
-  'watch-bookmark-interval': '60s',
-  'authentication-config-map': `${AUTH_CONFIGMAP.namespace}/${AUTH_CONFIGMAP.name}`,
-  'log-level': 'info',
-};
+/** Every string flag, once: whether it must be given, or what it defaults to. */
+const STRING_FLAG_SPECS = {
+  'bind-address': { default: '127.0.0.1' },
+  'secure-port': REQUIRED,
+  'tls-cert-file': REQUIRED,
+  'tls-private-key-file': REQUIRED,
+  'etcd-servers': REQUIRED,
+  'etcd-cafile': REQUIRED,
+  'etcd-certfile': REQUIRED,
+  'etcd-keyfile': REQUIRED,
+  'etcd-prefix': { default: ETCD_PREFIX },
+  kubeconfig: {},
+  'kube-apiserver': {},
+  'kube-ca-file': {},
+  'kube-client-cert-file': {},
+  'kube-client-key-file': {},
+  'watch-bookmark-interval': { default: '60s' },
+  'watch-cache': {},
+  http2: {},
+  'authentication-config-map': { default: `${AUTH_CONFIGMAP.namespace}/${AUTH_CONFIGMAP.name}` },
+  'log-level': { default: 'info' },
+} satisfies Record<string, StringFlag>;
+const STRING_FLAGS = Object.keys(STRING_FLAG_SPECS) as Array<keyof typeof STRING_FLAG_SPECS>;
+const specOf = (k: keyof typeof STRING_FLAG_SPECS): StringFlag => STRING_FLAG_SPECS[k];
 
 export function parseOptions(argv: string[]): Options {
   let flags: Flags;
@@ -99,10 +90,10 @@ export function parseOptions(argv: string[]): Options {
     throw new OptionsError((error as Error).message);
   }
   const values: Record<string, string | boolean | undefined> = Object.fromEntries([
-    ...STRING_FLAGS.map((k) => [k, flags.string(k) ?? DEFAULTS[k]]),
+    ...STRING_FLAGS.map((k) => [k, flags.string(k) ?? specOf(k).default]),
     ['log-requests', flags.boolean('log-requests')],
   ]);
-  const missing = REQUIRED.filter((k) => !values[k]);
+  const missing = STRING_FLAGS.filter((k) => specOf(k).required && !values[k]);
   if (missing.length > 0)
     throw new OptionsError(`missing required flags: ${missing.map((k) => `--${k}`).join(', ')}`);
   const port = Number(values['secure-port']);

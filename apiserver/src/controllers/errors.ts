@@ -1,6 +1,7 @@
 // What a failed Kubernetes API call means for a controller: its HTTP code and metav1.Status
 // reason, and whether retrying can cure it. Pure.
 
+import type { Failure } from '../../../common/controller/runtime.ts';
 import { ApiError } from '../../../common/kube/client.ts';
 
 export interface ApiFailure {
@@ -49,4 +50,10 @@ export function isNamespaceTerminating(failure: ApiFailure): boolean {
 /** Refusals a retry of the same request cannot cure: the spec (or RBAC, or quota) must change. */
 export function isPermanent(failure: ApiFailure): boolean {
   return [400, 403, 422].includes(failure.code);
+}
+
+/** How the controller runtime counts a failed reconcile: a 409 is a lost race, retried quietly. */
+export function classifyFailure(error: unknown): Failure {
+  const failure = apiFailure(error);
+  return { quiet: failure.code === 409, reason: failure.reason, message: failure.message };
 }

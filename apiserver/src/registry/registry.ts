@@ -189,10 +189,7 @@ export class Registry<Spec, Status> {
         admitted = (await this.strategy.admit?.(options.requester, next, current)) ?? [];
       }
       if (options.dryRun) {
-        dryRunResult = {
-          ...next,
-          metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion as string },
-        };
+        dryRunResult = asDryRun(next, current);
         return current;
       }
       return next;
@@ -389,10 +386,7 @@ export class Registry<Spec, Status> {
       check(latest);
       const next = markDeleting(latest, finalizer, this.#now());
       if (options.dryRun) {
-        marked = {
-          ...next,
-          metadata: { ...next.metadata, resourceVersion: latest.metadata.resourceVersion as string },
-        };
+        marked = asDryRun(next, latest);
         return latest;
       }
       return next;
@@ -442,4 +436,12 @@ export class Registry<Spec, Status> {
       sink,
     );
   }
+}
+
+/** What a dry run answers: the object the write would store, at the stored resourceVersion. */
+function asDryRun<T extends { metadata: { resourceVersion?: string | undefined } }>(next: T, stored: T): T {
+  return {
+    ...next,
+    metadata: { ...next.metadata, resourceVersion: stored.metadata.resourceVersion as string },
+  };
 }

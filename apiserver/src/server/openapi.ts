@@ -5,6 +5,7 @@
 // Documents are built once and served with an ETag. Pure apart from the hash.
 
 import { createHash } from 'node:crypto';
+import type { OpenAPIV2, OpenAPIV3 } from 'openapi-types';
 import type { Schema } from '../../../common/apis/schema.ts';
 import type { Strategy } from '../registry/strategy.ts';
 
@@ -194,24 +195,28 @@ function definitions(strategies: readonly AnyStrategy[], ref: (name: string) => 
   return out;
 }
 
-export function openapiV2(strategies: readonly AnyStrategy[]): Doc {
+export function openapiV2(strategies: readonly AnyStrategy[]): OpenAPIV2.Document {
   const ref = (name: string) => `#/definitions/${name}`;
   return {
     swagger: '2.0',
     info: { title: 'kubehpc', version: 'v1alpha1' },
     paths: Object.assign({}, ...strategies.map((s) => paths(s, ref, false))),
-    definitions: definitions(strategies, ref),
+    definitions: definitions(strategies, ref) as OpenAPIV2.DefinitionsObject,
   };
 }
 
-export function openapiV3(strategies: readonly AnyStrategy[], group: string, version: string): Doc {
+export function openapiV3(
+  strategies: readonly AnyStrategy[],
+  group: string,
+  version: string,
+): OpenAPIV3.Document {
   const members = strategies.filter((s) => s.definition.group === group && s.definition.version === version);
   const ref = (name: string) => `#/components/schemas/${name}`;
   return {
     openapi: '3.0.0',
     info: { title: 'kubehpc', version: 'v1alpha1' },
     paths: Object.assign({}, ...members.map((s) => paths(s, ref, true))),
-    components: { schemas: definitions(members, ref) },
+    components: { schemas: definitions(members, ref) as Record<string, OpenAPIV3.SchemaObject> },
   };
 }
 

@@ -19,7 +19,7 @@
 // call goes to the store underneath.
 
 import type { StatusError } from '../../../common/apis/meta/errors.ts';
-import { encodeContinue } from './continue.ts';
+import { listPage, pageLimit } from './continue.ts';
 import type { EtcdClient, KeyValue, Watch } from './etcd/client.ts';
 import type {
   ListOptions,
@@ -331,15 +331,15 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
     }
     let to = from;
     while (to < keys.length && (keys[to] as string).startsWith(prefix)) to++;
-    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    const limit = pageLimit(options);
     const end = limit ? Math.min(to, from + limit) : to;
-    const items = keys.slice(from, end).map((k) => this.#objects.get(k) as T);
-    const result: ListResult<T> = { items, resourceVersion: String(revision) };
-    if (end < to) {
-      // Resume just after the last key, at this revision: the next page is etcd's.
-      result.continue = encodeContinue(revision, `${(keys[end - 1] as string).slice(prefix.length)}\x00`);
-      result.remainingItemCount = to - end;
-    }
+    // More to come: resume just after the last key, at this revision (the next page is etcd's).
+    const result = listPage(
+      keys.slice(from, end).map((k) => this.#objects.get(k) as T),
+      revision,
+      (keys[end - 1] as string | undefined)?.slice(prefix.length),
+      to - end,
+    );
     this.#observe('list', began);
     return result;
   }

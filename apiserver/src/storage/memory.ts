@@ -6,7 +6,7 @@
 // unit-tested without etcd; the server runs on etcd.
 
 import { errors, type StatusError, type Target } from '../../../common/apis/meta/errors.ts';
-import { decodeContinue, encodeContinue } from './continue.ts';
+import { compactedList, listPage, listStart, pageLimit } from './continue.ts';
 import type {
   ListOptions,
   ListResult,
@@ -171,38 +171,21 @@ export class MemoryStore<T extends StoredObject> implements ObjectStore<T> {
 
   async list(namespace: string | undefined, options: ListOptions = {}): Promise<ListResult<T>> {
     const prefix = this.#prefix(namespace);
-    let revision = options.revision ?? 0;
-    let fromKey: string | undefined;
-    if (options.continue) {
-      const token = decodeContinue(options.continue);
-      revision = token.revision;
-      fromKey = `${prefix}${token.start}`;
-    }
+    const { revision, fromKey } = listStart(prefix, options);
     if (revision > this.#revision) {
       throw errors.timeout(`Too large resource version: ${revision}, current: ${this.#revision}`);
     }
-    if (revision && revision < this.#compacted) {
-      if (options.continue) {
-        throw errors.expired(
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-        );
-      }
-      throw errors.expired(`too old resource version: ${revision}`);
-    }
-    const snapshot = revision || this.#revision;
-    const all = this.#snapshot(prefix, snapshot).filter(([key]) => fromKey === undefined || key >= fromKey);
-    const limit = options.limit && options.limit > 0 ? options.limit : all.length;
-    const page = all.slice(0, limit);
-    const result: ListResult<T> = {
-      items: page.map(([, v]) => decode<T>(v)),
-      resourceVersion: String(snapshot),
-    };
-    const last = page.at(-1);
-    if (all.length > page.length && last) {
-      result.continue = encodeContinue(snapshot, `${last[0].slice(prefix.length)}\x00`);
-      result.remainingItemCount = all.length - page.length;
-    }
-    return result;
+    if (revision && revision < this.#compacted) throw compactedList(options, revision);
+    const all = this.#snapshot(prefix, revision || this.#revision).filter(
+      ([key]) => fromKey === undefined || key >= fromKey,
+    );
+    const page = all.slice(0, pageLimit(options) || all.length);
+    return listPage(
+      page.map(([, v]) => decode<T>(v)),
+      revision || this.#revision,
+      page.at(-1)?.[0].slice(prefix.length),
+      all.length - page.length,
+    );
   }
 
   watch(

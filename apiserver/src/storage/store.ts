@@ -8,7 +8,7 @@
 
 import type { ServiceError } from '@grpc/grpc-js';
 import { errors, StatusError, type Target } from '../../../common/apis/meta/errors.ts';
-import { decodeContinue, encodeContinue } from './continue.ts';
+import { compactedList, listPage, listStart, pageLimit } from './continue.ts';
 import { COMPACTED_CODE, type EtcdClient, type KeyValue } from './etcd/client.ts';
 import type {
   ListOptions,
@@ -118,10 +118,7 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     return this.#timed('update', async () => {
       const key = this.#key(namespace, name);
       for (let attempt = 0; ; attempt++) {
-        const current = await this.#etcd.range({ key });
-        const kv = current.kvs[0];
-        if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decodeStored<T>(kv);
+        const { kv, before } = await this.#current(key, name);
         const after = await transform(structuredClone(before));
         const value = encode(after);
         if (value.equals(kv.value)) return before;
@@ -137,6 +134,13 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     });
   }
 
+  /** The object at `key` as etcd holds it now (with its key-value, for compare-and-swap), or 404. */
+  async #current(key: string, name: string): Promise<{ kv: KeyValue; before: T }> {
+    const kv = (await this.#etcd.range({ key })).kvs[0];
+    if (!kv) throw errors.notFound({ ...this.#target, name });
+    return { kv, before: decodeStored<T>(kv) };
+  }
+
   /**
    * Deletes an object when `check` accepts its current state (preconditions); removes it
    * only if unchanged since that check. Returns the object as it was, with the deleting
@@ -146,10 +150,7 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     return this.#timed('delete', async () => {
       const key = this.#key(namespace, name);
       for (let attempt = 0; ; attempt++) {
-        const current = await this.#etcd.range({ key });
-        const kv = current.kvs[0];
-        if (!kv) throw errors.notFound({ ...this.#target, name });
-        const before = decodeStored<T>(kv);
+        const { kv, before } = await this.#current(key, name);
         check(before);
         const res = await this.#etcd.txn(
           [{ key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
@@ -166,42 +167,27 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
   async list(namespace: string | undefined, options: ListOptions = {}): Promise<ListResult<T>> {
     return this.#timed('list', async () => {
       const prefix = this.#prefix(namespace);
-      let revision = options.revision ?? 0;
-      let fromKey: string | undefined;
-      if (options.continue) {
-        const token = decodeContinue(options.continue);
-        revision = token.revision;
-        fromKey = `${prefix}${token.start}`;
-      }
-      const limit = options.limit && options.limit > 0 ? options.limit : 0;
+      const { revision, fromKey } = listStart(prefix, options);
       let res: Awaited<ReturnType<EtcdClient['range']>>;
       try {
         res = await this.#etcd.range({
           key: prefix,
           prefix: true,
           ...(fromKey ? { fromKey } : {}),
-          limit,
+          limit: pageLimit(options),
           revision,
         });
       } catch (error) {
         if (!isCompacted(error)) throw error;
-        if (options.continue) {
-          throw errors.expired(
-            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-          );
-        }
-        throw errors.expired(`too old resource version: ${revision}`);
+        throw compactedList(options, revision);
       }
-      const snapshot = revision || res.revision;
-      const items = res.kvs.map((kv) => decodeStored<T>(kv));
-      const result: ListResult<T> = { items, resourceVersion: String(snapshot) };
       const last = res.kvs.at(-1);
-      if (res.more && last) {
-        // Resume just after the last key: append a zero byte, as kube-apiserver does.
-        result.continue = encodeContinue(snapshot, `${last.key.slice(prefix.length)}\x00`);
-        result.remainingItemCount = res.count - items.length;
-      }
-      return result;
+      return listPage(
+        res.kvs.map((kv) => decodeStored<T>(kv)),
+        revision || res.revision,
+        res.more ? last?.key.slice(prefix.length) : undefined,
+        res.count - res.kvs.length,
+      );
     });
   }
 

@@ -7,6 +7,8 @@
 // Pure; conflicts are 409 Conflict StatusErrors listing the fields, as kube-apiserver's.
 // Field names in objects and in client-sent fieldsV1 are data: own members only (ownkeys.ts).
 
+import { isObject } from '../../object.ts';
+import { metaTime } from '../../time.ts';
 import { declaredField, type Schema } from '../schema.ts';
 import { errors } from './errors.ts';
 import { hasOwnKey, ownValue, setOwn } from './ownkeys.ts';
@@ -17,9 +19,7 @@ type Path = string[];
 
 const SEP = '\n';
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isJsonObject = (value: unknown): value is Json => isObject(value);
 
 function childSchema(schema: Schema | undefined, key: string): Schema | undefined {
   return declaredField(schema, key) ?? schema?.additionalProperties;
@@ -27,12 +27,12 @@ function childSchema(schema: Schema | undefined, key: string): Schema | undefine
 
 function itemKey(schema: Schema | undefined, item: unknown): string | undefined {
   const keys = schema?.['x-kubernetes-list-map-keys'];
-  if (!keys || schema?.['x-kubernetes-list-type'] !== 'map' || !isObject(item)) return undefined;
+  if (!keys || schema?.['x-kubernetes-list-type'] !== 'map' || !isJsonObject(item)) return undefined;
   return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, ownValue(item, k)])))}`;
 }
 
 function collect(value: unknown, schema: Schema | undefined, prefix: Path, out: Set<string>): void {
-  if (isObject(value) && schema && (schema.properties || schema.additionalProperties)) {
+  if (isJsonObject(value) && schema && (schema.properties || schema.additionalProperties)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) out.add(prefix.join(SEP));
     for (const [k, v] of entries) collect(v, childSchema(schema, k), [...prefix, `f:${k}`], out);
@@ -58,10 +58,10 @@ export function fieldPaths(object: Json, schema: Schema, subresource: '' | 'stat
     if (object.status !== undefined) collect(object.status, props.status, ['f:status'], out);
     return out;
   }
-  const meta = isObject(object.metadata) ? object.metadata : {};
+  const meta = isJsonObject(object.metadata) ? object.metadata : {};
   const metaSchema = props.metadata;
   for (const key of ['labels', 'annotations']) {
-    if (isObject(meta[key]))
+    if (isJsonObject(meta[key]))
       collect(meta[key], childSchema(metaSchema, key), ['f:metadata', `f:${key}`], out);
   }
   if (object.spec !== undefined) collect(object.spec, props.spec, ['f:spec'], out);
@@ -76,7 +76,7 @@ export function encodeFields(paths: Set<string>): Json {
     const segments = path.split(SEP);
     for (const [i, seg] of segments.entries()) {
       const existing = ownValue(node, seg);
-      const child: Json = isObject(existing) ? existing : {};
+      const child: Json = isJsonObject(existing) ? existing : {};
       setOwn(node, seg, child);
       node = child;
       if (i === segments.length - 1 && Object.keys(node).length > 0) node['.'] = {};
@@ -85,7 +85,7 @@ export function encodeFields(paths: Set<string>): Json {
   // A member that gained children after it was added as a leaf is marked with ".".
   const mark = (node: Json, prefix: Path) => {
     for (const [seg, child] of Object.entries(node)) {
-      if (seg === '.' || !isObject(child)) continue;
+      if (seg === '.' || !isJsonObject(child)) continue;
       const here = [...prefix, seg];
       if (Object.keys(child).length > 0 && paths.has(here.join(SEP))) child['.'] = {};
       mark(child, here);
@@ -102,7 +102,7 @@ export function decodeFields(fields: Json | undefined): Set<string> {
     if (ownValue(node, '.') !== undefined || children.length === 0) {
       if (prefix.length > 0) out.add(prefix.join(SEP));
     }
-    for (const [seg, child] of children) if (isObject(child)) walk(child, [...prefix, seg]);
+    for (const [seg, child] of children) if (isJsonObject(child)) walk(child, [...prefix, seg]);
   };
   walk(fields ?? {}, []);
   return out;
@@ -112,21 +112,21 @@ export function decodeFields(fields: Json | undefined): Set<string> {
 function itemKeyOf(seg: string): Json | undefined {
   try {
     const key = JSON.parse(seg.slice(2)) as unknown;
-    return isObject(key) ? key : undefined;
+    return isJsonObject(key) ? key : undefined;
   } catch {
     return undefined;
   }
 }
 
 function hasKey(item: unknown, key: Json): boolean {
-  return isObject(item) && Object.entries(key).every(([k, v]) => ownValue(item, k) === v);
+  return isJsonObject(item) && Object.entries(key).every(([k, v]) => ownValue(item, k) === v);
 }
 
 function navigate(object: unknown, path: Path): { found: boolean; value: unknown } {
   let node: unknown = object;
   for (const seg of path) {
     if (seg.startsWith('f:')) {
-      if (!isObject(node) || !hasOwnKey(node, seg.slice(2))) return { found: false, value: undefined };
+      if (!isJsonObject(node) || !hasOwnKey(node, seg.slice(2))) return { found: false, value: undefined };
       node = node[seg.slice(2)];
     } else if (seg.startsWith('k:')) {
       const key = itemKeyOf(seg);
@@ -142,7 +142,7 @@ function removeAt(object: unknown, path: Path): void {
   const parent = navigate(object, path.slice(0, -1));
   const last = path.at(-1) as string;
   if (!parent.found) return;
-  if (last.startsWith('f:') && isObject(parent.value) && hasOwnKey(parent.value, last.slice(2)))
+  if (last.startsWith('f:') && isJsonObject(parent.value) && hasOwnKey(parent.value, last.slice(2)))
     delete parent.value[last.slice(2)];
   if (last.startsWith('k:') && Array.isArray(parent.value)) {
     const key = itemKeyOf(last);
@@ -153,7 +153,12 @@ function removeAt(object: unknown, path: Path): void {
 
 /** Applied configuration merged into the live object: objects by field, keyed lists by key. */
 export function mergeApplied(live: unknown, applied: unknown, schema: Schema | undefined): unknown {
-  if (isObject(applied) && isObject(live) && schema && (schema.properties || schema.additionalProperties)) {
+  if (
+    isJsonObject(applied) &&
+    isJsonObject(live) &&
+    schema &&
+    (schema.properties || schema.additionalProperties)
+  ) {
     const out: Json = { ...live };
     for (const [k, v] of Object.entries(applied))
       setOwn(out, k, mergeApplied(ownValue(live, k), v, childSchema(schema, k)));
@@ -229,7 +234,7 @@ export function updateManagedFields(
   apiVersion: string,
   schema: Schema,
   subresource: '' | 'status' | 'scale',
-  now = new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  now = metaTime(new Date()),
 ): ManagedFieldsEntry[] {
   // Every tracked field, main resource and status alike: a status write must keep spec owners.
   const all = (o: Json) => new Set([...fieldPaths(o, schema, ''), ...fieldPaths(o, schema, 'status')]);
@@ -276,7 +281,7 @@ export function apply<T extends TypedObject<unknown, unknown>>(
   schema: Schema,
   subresource: '' | 'status',
   target: { group: string; resource: string; name: string },
-  now = new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  now = metaTime(new Date()),
 ): ApplyResult<T> {
   const appliedPaths = fieldPaths(applied, schema, subresource);
   const entries = owned(live?.metadata.managedFields);
@@ -333,13 +338,13 @@ export function apply<T extends TypedObject<unknown, unknown>>(
     }
   }
   const { apiVersion: _a, kind: _k, metadata: appliedMeta, ...appliedRest } = applied;
-  const labelsAndAnnotations = isObject(appliedMeta)
+  const labelsAndAnnotations = isJsonObject(appliedMeta)
     ? { labels: appliedMeta.labels, annotations: appliedMeta.annotations }
     : {};
   const metaSchema = schema.properties?.metadata;
-  const liveMeta = isObject(object.metadata) ? object.metadata : {};
+  const liveMeta = isJsonObject(object.metadata) ? object.metadata : {};
   for (const key of ['labels', 'annotations'] as const) {
-    if (subresource === '' && isObject(labelsAndAnnotations[key])) {
+    if (subresource === '' && isJsonObject(labelsAndAnnotations[key])) {
       liveMeta[key] = mergeApplied(
         liveMeta[key] ?? {},
         labelsAndAnnotations[key],
@@ -355,7 +360,7 @@ export function apply<T extends TypedObject<unknown, unknown>>(
   if (!live) {
     object.apiVersion = applied.apiVersion;
     object.kind = applied.kind;
-    if (isObject(appliedMeta)) object.metadata = { ...appliedMeta, ...liveMeta };
+    if (isJsonObject(appliedMeta)) object.metadata = { ...appliedMeta, ...liveMeta };
   }
   const managedFields: ManagedFieldsEntry[] = [];
   for (const o of entries) {

@@ -5,19 +5,18 @@
 // is a 400 BadRequest StatusError. Member names in a patch are data: they are read and
 // written as own members only (ownkeys.ts), so `__proto__` reaches no prototype.
 
+import { isObject } from '../../object.ts';
 import type { Schema } from '../schema.ts';
 import { errors } from './errors.ts';
 import { hasOwnKey, ownValue, setOwn } from './ownkeys.ts';
 
 type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isJsonObject = (value: unknown): value is JsonObject => isObject(value);
 
 export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return structuredClone(patch);
-  const out: JsonObject = isObject(target) ? { ...target } : {};
+  if (!isJsonObject(patch)) return structuredClone(patch);
+  const out: JsonObject = isJsonObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else setOwn(out, key, mergePatch(ownValue(out, key), value));
@@ -29,11 +28,11 @@ export function strategicMergePatch(target: unknown, patch: unknown, schema: Sch
   if (Array.isArray(patch) && schema?.['x-kubernetes-list-map-keys'] && Array.isArray(target)) {
     const keys = schema['x-kubernetes-list-map-keys'];
     const id = (item: unknown) =>
-      JSON.stringify(keys.map((k) => (isObject(item) ? ownValue(item, k) : undefined)));
+      JSON.stringify(keys.map((k) => (isJsonObject(item) ? ownValue(item, k) : undefined)));
     const out = target.map((item) => structuredClone(item));
     for (const item of patch) {
       const index = out.findIndex((existing) => id(existing) === id(item));
-      if (isObject(item) && item.$patch === 'delete') {
+      if (isJsonObject(item) && item.$patch === 'delete') {
         if (index >= 0) out.splice(index, 1);
       } else if (index >= 0) {
         out[index] = strategicMergePatch(out[index], item, schema.items);
@@ -43,12 +42,12 @@ export function strategicMergePatch(target: unknown, patch: unknown, schema: Sch
     }
     return out;
   }
-  if (!isObject(patch)) return structuredClone(patch);
+  if (!isJsonObject(patch)) return structuredClone(patch);
   if (patch.$patch === 'replace') {
     const { $patch: _, ...rest } = patch;
     return rest;
   }
-  const out: JsonObject = isObject(target) ? { ...target } : {};
+  const out: JsonObject = isJsonObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$')) continue;
     const child = (ownValue(schema?.properties, key) as Schema | undefined) ?? schema?.additionalProperties;
@@ -85,7 +84,7 @@ function arrayIndex(token: string): number {
 /** The member `token` of an array (an index) or an object (an own member). */
 function member(node: unknown, token: string): unknown {
   if (Array.isArray(node)) return node[arrayIndex(token)];
-  return isObject(node) ? ownValue(node, token) : undefined;
+  return isJsonObject(node) ? ownValue(node, token) : undefined;
 }
 
 function parentOf(doc: unknown, tokens: string[], path: string): { parent: unknown; last: string } {
@@ -123,7 +122,7 @@ function remove(doc: unknown, path: string): unknown {
       );
     return parent.splice(i, 1)[0];
   }
-  if (!isObject(parent) || !hasOwnKey(parent, last))
+  if (!isJsonObject(parent) || !hasOwnKey(parent, last))
     throw errors.badRequest(
       `the server rejected our request due to an error in our request: Unable to remove nonexistent key: ${last}: missing value`,
     );
@@ -144,7 +143,7 @@ function add(doc: unknown, path: string, value: unknown, replace: boolean): unkn
       );
     }
     parent.splice(i, replace ? 1 : 0, value);
-  } else if (isObject(parent)) {
+  } else if (isJsonObject(parent)) {
     if (replace && !hasOwnKey(parent, last))
       throw errors.badRequest(
         `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${path}: missing value`,
@@ -165,7 +164,7 @@ export function jsonPatch(target: unknown, patch: unknown): unknown {
     );
   let doc = structuredClone(target);
   for (const raw of patch as Operation[]) {
-    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
+    if (!isJsonObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       throw errors.badRequest(
         'the server rejected our request due to an error in our request: each json patch operation needs op and path',
       );

@@ -1,6 +1,7 @@
 // Semantic checks of ObjectMeta that every kind shares: name syntax (each kind says which),
 // label and annotation keys and values, finalizer names, owner references.
 
+import { isObject } from '../../object.ts';
 import * as field from '../field.ts';
 import { dns1123Subdomain, labelValue, qualifiedName } from '../formats.ts';
 import type { ObjectMeta } from './types.ts';
@@ -21,9 +22,7 @@ export function validateObjectMeta(
   }
   // Maps of strings only: a wrong type is the schema's 422, not a crash here.
   const strings = (map: unknown) =>
-    typeof map === 'object' && map !== null && !Array.isArray(map)
-      ? Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string')
-      : [];
+    isObject(map) ? Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
   for (const [key, value] of strings(meta.labels)) {
     for (const p of qualifiedName(key)) errors.push(field.invalid(path.child('labels'), key, p));
     for (const p of labelValue(value)) errors.push(field.invalid(path.child('labels').key(key), value, p));

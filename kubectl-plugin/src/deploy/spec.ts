@@ -6,6 +6,7 @@
 
 import type { ProjectServiceSpec } from '../../../common/apis/apps/v1alpha1/types.ts';
 import { apiVersionOf, PROJECT_SERVICES } from '../../../common/kube/resources.ts';
+import { isObject as isRecord } from '../../../common/object.ts';
 
 export type Spec = Partial<ProjectServiceSpec>;
 
@@ -20,9 +21,6 @@ export interface Current {
   metadata: { generation?: number; managedFields?: ManagedFields[] };
   spec?: Record<string, unknown>;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The spec fields (one level of sub-fields deep) that `manager` set by apply. */
 export function ownedSpec(current: Current | undefined, manager: string): Spec {

@@ -5,13 +5,17 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
-  type KubernetesListObject,
   type KubernetesObject,
   type V1Node,
   type V1Pod,
   Watch,
 } from '@kubernetes/client-node';
-import { createInformer } from '../../../common/informer.ts';
+import {
+  createInformer,
+  customResourceSource,
+  type Informer,
+  type InformerSpec,
+} from '../../../common/informer.ts';
 import type { Logger } from '../../../common/log.ts';
 import { NODE_RESOURCE_TOPOLOGY } from '../../../common/names.ts';
 import type { PodLike } from '../../../common/nodes/demand.ts';
@@ -29,45 +33,30 @@ export async function startInformers(kc: KubeConfig, cache: NodeCache, log: Logg
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const watch = new Watch(kc);
-  const { group, version, plural } = NODE_RESOURCE_TOPOLOGY;
+  const informer = <T extends KubernetesObject>(spec: InformerSpec<T>) =>
+    createInformer<T>(watch, spec, log) as Informer<KubernetesObject>;
   const informers = [
-    createInformer<V1Node>(
-      watch,
-      {
-        name: 'nodes',
-        path: '/api/v1/nodes',
-        list: () => core.listNode(),
-        onUpsert: (n) => cache.upsertNode(n as Parameters<NodeCache['upsertNode']>[0]),
-        onDelete: (n) => cache.deleteNode(n.metadata?.name ?? ''),
-      },
-      log,
-    ),
-    createInformer<KubernetesObject>(
-      watch,
-      {
-        name: 'noderesourcetopologies',
-        path: `/apis/${group}/${version}/${plural}`,
-        list: () =>
-          custom.listClusterCustomObject({ group, version, plural }) as Promise<
-            KubernetesListObject<KubernetesObject>
-          >,
-        onUpsert: (o) => cache.upsertTopology(o as Parameters<NodeCache['upsertTopology']>[0]),
-        onDelete: (o) => cache.deleteTopology(o.metadata?.name ?? ''),
-      },
-      log,
-    ),
-    createInformer<V1Pod>(
-      watch,
-      {
-        name: 'pods',
-        path: '/api/v1/pods',
-        list: () => core.listPodForAllNamespaces({ fieldSelector: BOUND_PODS }),
-        fieldSelector: BOUND_PODS,
-        onUpsert: (p) => cache.upsertPod(p as PodLike),
-        onDelete: (p) => cache.deletePod(p as PodLike),
-      },
-      log,
-    ),
+    informer<V1Node>({
+      name: 'nodes',
+      path: '/api/v1/nodes',
+      list: () => core.listNode(),
+      onUpsert: (n) => cache.upsertNode(n as Parameters<NodeCache['upsertNode']>[0]),
+      onDelete: (n) => cache.deleteNode(n.metadata?.name ?? ''),
+    }),
+    informer({
+      name: 'noderesourcetopologies',
+      ...customResourceSource(custom, NODE_RESOURCE_TOPOLOGY),
+      onUpsert: (o) => cache.upsertTopology(o as Parameters<NodeCache['upsertTopology']>[0]),
+      onDelete: (o) => cache.deleteTopology(o.metadata?.name ?? ''),
+    }),
+    informer<V1Pod>({
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: () => core.listPodForAllNamespaces({ fieldSelector: BOUND_PODS }),
+      fieldSelector: BOUND_PODS,
+      onUpsert: (p) => cache.upsertPod(p as PodLike),
+      onDelete: (p) => cache.deletePod(p as PodLike),
+    }),
   ];
   await Promise.all(informers.map((i) => i.start()));
   return {

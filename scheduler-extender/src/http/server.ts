@@ -73,48 +73,65 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return MODES.find((x) => x === m);
   };
 
-  const filter = (verb: string, narrow: boolean) => (request: FastifyRequest, reply: FastifyReply) => {
-    const started = process.hrtime.bigint();
-    let args: ReturnType<typeof parseArgs>;
-    try {
-      args = parseArgs(request.body);
-    } catch (error) {
-      if (!(error instanceof ArgsError)) throw error;
-      const body = fail(verb, 'INVALID_ARGS', error.message);
-      return reply.status(400).send({ ...filterError(body.Error), Code: body.Code });
-    }
-    const outcome = extender.filter(args, modeOf(request.query), narrow);
-    const body = filterResultJson(args, outcome.passed, outcome.failed, outcome.unresolvable);
-    metrics.requestDuration.observe({ verb }, Number(process.hrtime.bigint() - started) / 1e9);
-    metrics.requests.inc({ verb, code: '200' });
-    request.log.debug(
-      {
-        pod: `${args.pod.metadata?.namespace}/${args.pod.metadata?.name}`,
-        passed: outcome.passed.length,
-        failed: outcome.failed.size,
-        unresolvable: outcome.unresolvable.size,
+  type Args = ReturnType<typeof parseArgs>;
+  /**
+   * One extender verb: the body parsed into ExtenderArgs (a malformed one is a 400 shaped by
+   * `refused`), answered by `answer`, timed and counted under the verb's name.
+   */
+  const verb =
+    (
+      name: (typeof SCHEDULER_EXTENDER_VERBS)[keyof typeof SCHEDULER_EXTENDER_VERBS],
+      refused: (error: ReturnType<typeof errorBody>) => unknown,
+      answer: (args: Args, request: FastifyRequest, reply: FastifyReply) => unknown,
+    ) =>
+    (request: FastifyRequest, reply: FastifyReply) => {
+      const started = process.hrtime.bigint();
+      let args: Args;
+      try {
+        args = parseArgs(request.body);
+      } catch (error) {
+        if (!(error instanceof ArgsError)) throw error;
+        return reply.status(400).send(refused(fail(name, 'INVALID_ARGS', error.message)));
+      }
+      const answered = answer(args, request, reply);
+      metrics.requestDuration.observe({ verb: name }, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.requests.inc({ verb: name, code: '200' });
+      return answered;
+    };
+
+  // A filter failure keeps ExtenderFilterResult's shape, so the scheduler reads its Error.
+  // filter-best (single-round-trip mode) also narrows the passing nodes to the best-scored.
+  const filter = (name: 'filter' | 'filter-best', narrow: boolean) =>
+    verb(
+      name,
+      (body) => ({ ...filterError(body.Error), Code: body.Code }),
+      (args, request, reply) => {
+        const outcome = extender.filter(args, modeOf(request.query), narrow);
+        request.log.debug(
+          {
+            pod: `${args.pod.metadata?.namespace}/${args.pod.metadata?.name}`,
+            passed: outcome.passed.length,
+            failed: outcome.failed.size,
+            unresolvable: outcome.unresolvable.size,
+          },
+          name,
+        );
+        return reply
+          .type('application/json; charset=utf-8')
+          .send(filterResultJson(args, outcome.passed, outcome.failed, outcome.unresolvable));
       },
-      verb,
     );
-    return reply.type('application/json; charset=utf-8').send(body);
-  };
   app.post(FILTER_PATH, filter(SCHEDULER_EXTENDER_VERBS.filter, false));
   app.post(FILTER_BEST_PATH, filter(SCHEDULER_EXTENDER_VERBS.filterBest, true));
 
-  app.post(PRIORITIZE_PATH, (request, reply) => {
-    const started = process.hrtime.bigint();
-    let args: ReturnType<typeof parseArgs>;
-    try {
-      args = parseArgs(request.body);
-    } catch (error) {
-      if (!(error instanceof ArgsError)) throw error;
-      return reply.status(400).send(fail('prioritize', 'INVALID_ARGS', error.message));
-    }
-    const list = priorityList(extender.prioritize(args));
-    metrics.requestDuration.observe({ verb: 'prioritize' }, Number(process.hrtime.bigint() - started) / 1e9);
-    metrics.requests.inc({ verb: 'prioritize', code: '200' });
-    return reply.send(list);
-  });
+  app.post(
+    PRIORITIZE_PATH,
+    verb(
+      'prioritize',
+      (body) => body,
+      (args, _request, reply) => reply.send(priorityList(extender.prioritize(args))),
+    ),
+  );
 
   registerOps(app, {
     livez: [],

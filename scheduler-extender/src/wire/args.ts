@@ -3,6 +3,7 @@
 // into a 400 from its error catalogue.
 
 import type { PodLike } from '../../../common/nodes/demand.ts';
+import { isObject } from '../../../common/object.ts';
 import type { ExtenderFilterResult, HostPriorityList } from './types.ts';
 
 export class ArgsError extends Error {
@@ -24,9 +25,6 @@ const PLAIN_NAME = /^[a-z0-9.-]+$/;
 
 /** Kubernetes object names are at most 253 characters; anything else is not a node name. */
 const MAX_NAME = 253;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseArgs(body: unknown): ParsedArgs {
   if (!isObject(body)) throw new ArgsError('body must be a JSON object (ExtenderArgs)');

@@ -6,8 +6,16 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
 import { REAL_NODE_ANNOTATION } from '../../../common/names.ts';
-import { eventually, kubectl, objects, testNamespace } from '../../support/cluster.ts';
-import { BUSYBOX_IMAGE, exec, logs, REAL_NODE_NAME, realNodeSkipReason } from './support.ts';
+import { eventually, kubectl, testNamespace } from '../../support/cluster.ts';
+import {
+  BUSYBOX_IMAGE,
+  exec,
+  isServing,
+  logs,
+  REAL_NODE_NAME,
+  realNodeSkipReason,
+  servicePods,
+} from './support.ts';
 
 const skip = realNodeSkipReason();
 
@@ -37,21 +45,10 @@ async function onlyPod(ns: string, name: string, what: string, timeoutMs = 180_0
   return eventually(
     what,
     async () => {
-      const list = await objects().list(
-        'v1',
-        'Pod',
-        ns,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        `kubehpc.dev/service=${name}`,
-      );
-      const pods = list.items as V1Pod[];
+      const pods = await servicePods(ns, name);
       if (pods.length !== 1) return undefined;
       const [pod] = pods as [V1Pod];
-      const ready = pod.status?.containerStatuses?.every((s) => s.ready) ?? false;
-      return pod.status?.phase === 'Running' && ready && !pod.metadata?.deletionTimestamp ? pod : undefined;
+      return isServing(pod) ? pod : undefined;
     },
     timeoutMs,
   );

@@ -3,11 +3,17 @@
 // (mounted read-only). The Secret is the project's own; the service asks for the real node
 // with the kubehpc.dev/real-node annotation (admitted for the cluster admin running the test).
 
-import type { V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
-import { REAL_NODE_ANNOTATION, SERVICE_LABEL } from '../../../common/names.ts';
-import { eventually, kubectl, objects, testNamespace } from '../../support/cluster.ts';
-import { BUSYBOX_IMAGE, exec, REAL_NODE_NAME, realNodeSkipReason } from './support.ts';
+import { REAL_NODE_ANNOTATION } from '../../../common/names.ts';
+import { eventually, kubectl, testNamespace } from '../../support/cluster.ts';
+import {
+  BUSYBOX_IMAGE,
+  exec,
+  isServing,
+  REAL_NODE_NAME,
+  realNodeSkipReason,
+  servicePods,
+} from './support.ts';
 
 const SCRIPT = `trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done`;
 
@@ -46,23 +52,7 @@ t.test(
     const pod = await eventually(
       'the reader pod running on the real node',
       async () => {
-        const list = await objects().list(
-          'v1',
-          'Pod',
-          ns,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          `${SERVICE_LABEL}=reader`,
-        );
-        const running = (list.items as V1Pod[]).find(
-          (p) =>
-            p.status?.phase === 'Running' &&
-            !p.metadata?.deletionTimestamp &&
-            p.status.containerStatuses?.every((c) => c.ready),
-        );
-        return running;
+        return (await servicePods(ns, 'reader')).find(isServing);
       },
       180_000,
     );

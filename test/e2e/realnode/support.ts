@@ -2,7 +2,13 @@
 // taint), waiting for them to run, and reading what the kubelet reports about them.
 
 import type { V1Pod } from '@kubernetes/client-node';
-import { NODE_CLASS_LABEL, REAL_NODE_CLASS, REAL_NODE_NAME, REAL_NODE_TAINT } from '../../../common/names.ts';
+import {
+  NODE_CLASS_LABEL,
+  REAL_NODE_CLASS,
+  REAL_NODE_NAME,
+  REAL_NODE_TAINT,
+  SERVICE_LABEL,
+} from '../../../common/names.ts';
 import { BUSYBOX_IMAGE } from '../../../platform/src/realnode/config.ts';
 import { eventually, kubectl, objects, platform } from '../../support/cluster.ts';
 
@@ -70,6 +76,30 @@ export async function podRunning(namespace: string, name: string, timeoutMs = 12
       return running ? pod : undefined;
     },
     timeoutMs,
+  );
+}
+
+/** The pods of a ProjectService, found by its service label. */
+export async function servicePods(namespace: string, service: string): Promise<V1Pod[]> {
+  const list = await objects().list(
+    'v1',
+    'Pod',
+    namespace,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    `${SERVICE_LABEL}=${service}`,
+  );
+  return list.items as V1Pod[];
+}
+
+/** Running, every container ready, not being deleted. */
+export function isServing(pod: V1Pod): boolean {
+  return (
+    pod.status?.phase === 'Running' &&
+    !pod.metadata?.deletionTimestamp &&
+    (pod.status.containerStatuses?.every((c) => c.ready) ?? false)
   );
 }
 

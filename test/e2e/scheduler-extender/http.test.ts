@@ -1,37 +1,48 @@
 // The running extender of the local platform answers bad requests with catalogued errors
 // and keeps serving: what kube-scheduler (or anything else on its port) can throw at it.
 
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import t from 'tap';
 import { HOST } from '../../../platform/src/layout.ts';
 import { platform } from '../../support/cluster.ts';
 
-const base = `http://${HOST}:${platform.ports.schedulerExtender}`;
+const port = platform.ports.schedulerExtender;
+const base = `http://${HOST}:${port}`;
 const post = (path: string, body: string) =>
   fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
 /**
- * A POST that declares `declared` bytes and sends only the first kilobyte, then waits for the
- * answer. A client that kept uploading after the server refused would race the server's close
- * (EPIPE or a reset instead of the 413); declaring the size is what a scheduler's client does.
+ * A POST that declares a body of `bytes` and sends only its first few: the server must refuse
+ * it by the declared length, before reading it. (Uploading the whole body races the server's
+ * early answer: it closes the connection and the upload fails with EPIPE, now and then
+ * before the client has read the answer.)
  */
-function postDeclaring(path: string, declared: number): Promise<{ status: number; body: string }> {
+function postDeclaringTooLarge(path: string, bytes: number): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': String(declared) },
+    const socket = connect(port, HOST);
+    let received = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(new Error('no answer within 30 s')), 30_000);
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
     });
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
-        req.destroy();
-      });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const text = received.toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      if (split < 0) return;
+      const head = text.slice(0, split);
+      const length = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? Number.NaN);
+      const body = text.slice(split + 4);
+      if (!(Buffer.byteLength(body) >= length)) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: JSON.parse(body) });
     });
-    req.on('error', reject);
-    req.write(`{"Pod":{},"NodeNames":["${'n'.repeat(1024)}`);
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${HOST}:${port}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${bytes}\r\n\r\n{"Pod":{},"NodeNames":["nnnn`,
+    );
   });
 }
 
@@ -47,9 +58,9 @@ t.test('malformed JSON, wrong shapes and huge bodies get clear errors; the serve
   t.equal(wrongShape.status, 400);
   t.match(await wrongShape.json(), { Code: 'INVALID_ARGS', Error: /NodeNames must be a list/ });
 
-  const huge = await postDeclaring('/filter', 9 * 1024 * 1024);
+  const huge = await postDeclaringTooLarge('/filter', 9 * 1024 * 1024);
   t.equal(huge.status, 413);
-  t.match(JSON.parse(huge.body), { Code: 'BODY_TOO_LARGE' });
+  t.match(huge.body, { Code: 'BODY_TOO_LARGE' });
 
   const unknown = await post(
     '/filter',

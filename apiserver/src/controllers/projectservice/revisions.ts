@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { ProjectService, ProjectServiceSpec } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import { API_VERSION, APPS_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
+import { canonicalJson } from '../../../../common/object.ts';
 
 /** How many revisions a service keeps (DaemonSet's default revisionHistoryLimit). */
 export const REVISION_HISTORY_LIMIT = 10;
@@ -39,20 +40,9 @@ export function revisionSpec(spec: ProjectServiceSpec): Omit<ProjectServiceSpec,
   return rest;
 }
 
-/** JSON with object keys sorted, so equal specs hash equal whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
-}
-
 /** A short, name-safe hash of a recorded spec. */
 export function revisionHash(spec: Omit<ProjectServiceSpec, 'replicas'>): string {
-  return createHash('sha256').update(canonical(spec)).digest('hex').slice(0, 10);
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 10);
 }
 
 /** What is needed of a revision already stored. */
@@ -92,7 +82,7 @@ export function nextRevision(
     // Keys sorted, as Go's encoding/json writes maps: the API server compares a revision's
     // data byte for byte, and any patch of its metadata (the garbage collector orphaning it)
     // re-encodes data that way — unsorted, every such patch is refused as "immutable".
-    data: JSON.parse(canonical({ spec })) as { spec: Omit<ProjectServiceSpec, 'replicas'> },
+    data: JSON.parse(canonicalJson({ spec })) as { spec: Omit<ProjectServiceSpec, 'replicas'> },
   };
   return { revision, action: !same ? 'create' : same.revision === top ? 'none' : 'renumber' };
 }

@@ -5,7 +5,7 @@
 // leave the other children's resourceVersions exactly as they were.
 
 import t from 'tap';
-import { eventually, kubectl, testNamespace } from '../../../support/cluster.ts';
+import { eventually, kubectl, kubectlOk as ok, testNamespace } from '../../../support/cluster.ts';
 
 const NAME = 'protofile';
 
@@ -33,12 +33,6 @@ const manifest = (ns: string, replicas: number) =>
   `"spec":{"image":"registry.example/app:1","replicas":${replicas},` +
   `"ports":[{"name":"http","port":8080}],` +
   `"config":{"mountPath":"/etc/app","files":{"__proto__":"a=1","app.conf":"b=2"}}}}`;
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 async function get<T>(ns: string, kind: string, name: string): Promise<T | undefined> {
   const r = await kubectl(['-n', ns, 'get', kind, name, '-o', 'json']);

@@ -5,17 +5,13 @@
 // pods onto a new pod template and ConfigApplied follows.
 
 import t from 'tap';
-import { eventually, kubectl, testNamespace } from '../../../support/cluster.ts';
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  return JSON.parse(await ok([...args, '-o', 'json'])) as T;
-}
+import {
+  eventually,
+  kubectlJson as json,
+  kubectl,
+  kubectlOk as ok,
+  testNamespace,
+} from '../../../support/cluster.ts';
 
 interface Condition {
   type: string;

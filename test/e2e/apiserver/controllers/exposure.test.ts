@@ -6,7 +6,13 @@
 // first lets it go.
 
 import t from 'tap';
-import { eventually, isNotFound, kubectl, testNamespace } from '../../../support/cluster.ts';
+import {
+  eventually,
+  isNotFound,
+  kubectlJson as json,
+  kubectl,
+  testNamespace,
+} from '../../../support/cluster.ts';
 import { hpc } from '../../kubectl-plugin/support.ts';
 
 interface Owned {
@@ -26,12 +32,6 @@ interface PS extends Owned {
     endpoints?: Array<{ port: string; type: string; url: string }>;
     conditions?: Condition[];
   };
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const r = await kubectl([...args, '-o', 'json']);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
 }
 
 async function gone(args: string[], what: string): Promise<void> {

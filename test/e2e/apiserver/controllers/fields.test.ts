@@ -4,13 +4,7 @@
 // service, and the same claim outlives a rolling update.
 
 import t from 'tap';
-import { eventually, kubectl, testNamespace } from '../../../support/cluster.ts';
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
+import { eventually, kubectl, kubectlOk as ok, testNamespace } from '../../../support/cluster.ts';
 
 async function json<T>(args: string[]): Promise<T | undefined> {
   const r = await kubectl([...args, '-o', 'json']);

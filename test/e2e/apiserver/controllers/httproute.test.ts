@@ -6,7 +6,7 @@
 // (CRDs: test/support/gateway-api.ts.)
 
 import t from 'tap';
-import { eventually, isNotFound, kubectl, testNamespace } from '../../../support/cluster.ts';
+import { eventually, isNotFound, kubectl, kubectlOk as ok, testNamespace } from '../../../support/cluster.ts';
 import { gatewayAPIServed, installGatewayAPI } from '../../../support/gateway-api.ts';
 
 interface PS {
@@ -15,12 +15,6 @@ interface PS {
     endpoints?: Array<{ port: string; type: string; url: string }>;
     conditions?: Array<{ type: string; status: string; reason: string; message: string }>;
   };
-}
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
 }
 
 const service = (ns: string, host: string, expose: boolean) => `apiVersion: apps.kubehpc.dev/v1alpha1

@@ -5,9 +5,26 @@
 // with an Event saying so; deleting the service lets the garbage collector remove the rest.
 
 import t from 'tap';
-import { eventually, kubectl, testNamespace } from '../../../support/cluster.ts';
+import {
+  eventually,
+  kubectlJson as json,
+  kubectl,
+  kubectlOk as ok,
+  testNamespace,
+} from '../../../support/cluster.ts';
 
 const NAME = 'portal';
+
+/** `kubectl wait` until the service's status.phase is `phase`. */
+const phaseReached = (ns: string, phase: string, timeout: string) =>
+  kubectl([
+    '-n',
+    ns,
+    'wait',
+    `ps/${NAME}`,
+    `--for=jsonpath={.status.phase}=${phase}`,
+    `--timeout=${timeout}`,
+  ]);
 
 const projectService = (ns: string, image: string, config: string) => `apiVersion: apps.kubehpc.dev/v1alpha1
 kind: ProjectService
@@ -22,16 +39,6 @@ spec:
     files:
       application.yml: "${config}"
 `;
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  return JSON.parse(await ok([...args, '-o', 'json'])) as T;
-}
 
 interface Meta {
   name: string;
@@ -78,14 +85,7 @@ t.test('a ProjectService is realised, updated, repaired and deleted', async (t) 
   });
 
   await t.test('3 pods run on simulated nodes and kubectl get ps shows 3/3 Running', async (t) => {
-    const waited = await kubectl([
-      '-n',
-      ns,
-      'wait',
-      `ps/${NAME}`,
-      '--for=jsonpath={.status.phase}=Running',
-      '--timeout=90s',
-    ]);
+    const waited = await phaseReached(ns, 'Running', '90s');
     t.equal(waited.code, 0, waited.stderr);
     const pods = await runningPods(ns);
     t.equal(pods.length, 3, 'three pods Running');
@@ -258,14 +258,7 @@ t.test('a ProjectService is realised, updated, repaired and deleted', async (t) 
     });
     t.equal(event.type, 'Warning');
     t.match(event.message, /Deployment portal was deleted/);
-    await kubectl([
-      '-n',
-      ns,
-      'wait',
-      `ps/${NAME}`,
-      '--for=jsonpath={.status.phase}=Running',
-      '--timeout=90s',
-    ]);
+    await phaseReached(ns, 'Running', '90s');
   });
 
   await t.test('deleting the ProjectService removes everything it created', async (t) => {
@@ -295,14 +288,7 @@ t.test('a child name taken by someone else: nothing is built, status and an Even
   const ns = await testNamespace(t, 'ps-conflict');
   await ok(['-n', ns, 'create', 'configmap', `${NAME}-config`, '--from-literal=owner=someone-else']);
   await ok(['apply', '-f', '-'], projectService(ns, 'registry.example/portal:1.4.2', 'level: info'));
-  const waited = await kubectl([
-    '-n',
-    ns,
-    'wait',
-    `ps/${NAME}`,
-    '--for=jsonpath={.status.phase}=Failed',
-    '--timeout=60s',
-  ]);
+  const waited = await phaseReached(ns, 'Failed', '60s');
   t.equal(waited.code, 0, waited.stderr);
   const ready = await ok([
     '-n',

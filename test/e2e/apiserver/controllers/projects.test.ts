@@ -8,7 +8,7 @@
 import t from 'tap';
 import { FIELD_MANAGER } from '../../../../apiserver/src/controllers/projectservice/identity.ts';
 import { PROJECT_LABEL } from '../../../../common/names.ts';
-import { eventually, isNotFound, kubectl, testNamespace } from '../../../support/cluster.ts';
+import { eventually, isNotFound, kubectl, kubectlOk as ok, testNamespace } from '../../../support/cluster.ts';
 
 const NAME = 'web';
 
@@ -32,12 +32,6 @@ spec:
     spec:
       containers: [{name: c, image: registry.example/direct:1}]
 `;
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 async function project(t: Parameters<typeof testNamespace>[0], prefix: string): Promise<string> {
   const ns = await testNamespace(t, prefix);

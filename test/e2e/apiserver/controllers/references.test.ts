@@ -8,17 +8,18 @@
 
 import t from 'tap';
 import { PROJECT_LABEL } from '../../../../common/names.ts';
-import { eventually, isNotFound, kubectl, testNamespace } from '../../../support/cluster.ts';
+import { eventually, isNotFound, kubectl, kubectlOk as ok, testNamespace } from '../../../support/cluster.ts';
 
 const NAME = 'web';
 /** The server caches a denial for 5 s; a grant is seen within this. */
 const GRANT_SEEN_MS = 30_000;
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input === undefined ? {} : { input });
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
+/** A field of the service's Deployment (kubectl jsonpath), once the Deployment has it. */
+const deploymentField = (ns: string, jsonpath: string) =>
+  eventually(`the Deployment's ${jsonpath}`, async () => {
+    const r = await kubectl(['-n', ns, 'get', 'deployment', NAME, '-o', `jsonpath=${jsonpath}`]);
+    return r.code === 0 && r.stdout !== '' ? r.stdout : undefined;
+  });
 
 const service = (ns: string, spec: string) => `apiVersion: apps.kubehpc.dev/v1alpha1
 kind: ProjectService
@@ -88,18 +89,7 @@ t.test('a Secret reference needs get on that Secret, as the requesting user', as
   t.match(event, /permissions of user "alice": get secrets "db" \(spec\.env\[0\]\.valueFrom\.secretKeyRef\)/);
 
   // The rendered pod spec carries the reference, not the value.
-  const env = await eventually('the Deployment', async () => {
-    const r = await kubectl([
-      '-n',
-      ns,
-      'get',
-      'deployment',
-      NAME,
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].env}',
-    ]);
-    return r.code === 0 && r.stdout !== '' ? r.stdout : undefined;
-  });
+  const env = await deploymentField(ns, '{.spec.template.spec.containers[0].env}');
   t.same(JSON.parse(env), [
     { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { key: 'password', name: 'db' } } },
   ]);
@@ -178,18 +168,7 @@ rules:
           : undefined,
       GRANT_SEEN_MS,
     );
-    const tolerations = await eventually('the Deployment', async () => {
-      const r = await kubectl([
-        '-n',
-        ns,
-        'get',
-        'deployment',
-        NAME,
-        '-o',
-        'jsonpath={.spec.template.spec.tolerations}',
-      ]);
-      return r.code === 0 && r.stdout !== '' ? r.stdout : undefined;
-    });
+    const tolerations = await deploymentField(ns, '{.spec.template.spec.tolerations}');
     t.same(JSON.parse(tolerations), [
       { effect: 'NoSchedule', key: 'dedicated', operator: 'Equal', value: 'hpc' },
     ]);

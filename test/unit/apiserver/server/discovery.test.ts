@@ -58,7 +58,7 @@ t.test('OpenAPI carries x-kubernetes-group-version-kind and the schemas themselv
   const ports = props?.spec?.properties.ports;
   t.equal(ports?.['x-kubernetes-patch-merge-key'], 'name', 'kubectl learns how to merge keyed lists');
   t.ok(v2.paths['/apis/apps.kubehpc.dev/v1alpha1/namespaces/{namespace}/projectservices/{name}/scale']);
-  const v3 = openapiV3(STRATEGIES, 'scaling.kubehpc.dev', 'v1alpha1') as {
+  const v3 = openapiV3(STRATEGIES, 'scaling.kubehpc.dev', 'v1alpha1') as unknown as {
     paths: Record<string, Record<string, { parameters: Array<{ name: string }> }>>;
   };
   const patch =

@@ -101,6 +101,30 @@ t.test('--context, --cluster, --user, -n override the current context', async (t
   t.throws(() => resolve(config, { user: 'zz' }), /user "zz" does not exist/);
 });
 
+t.test(
+  "the plugin's kubectl-named flags go in as they are: --as/--as-group impersonate, a false --insecure-skip-tls-verify keeps the file's true",
+  async (t) => {
+    const dir = files({
+      a: {
+        'current-context': 'x',
+        clusters: [
+          { name: 'c', cluster: { server: 'https://c.example', 'insecure-skip-tls-verify': true } },
+          cluster('strict', 'https://s.example'),
+        ],
+        contexts: [context('x', 'c', 'u'), context('s', 'strict', 'u')],
+        users: [user('u', 't')],
+      },
+    });
+    const config = loadKubeconfig(join(dir, 'a'));
+    const flags = { as: 'alice', 'as-group': ['g1', 'g2'], 'insecure-skip-tls-verify': false };
+    const rest = resolve(config, flags);
+    t.same(rest.impersonate, { user: 'alice', groups: ['g1', 'g2'] });
+    t.equal(rest.insecure, true, 'false is the flag unset, as kubectl merges it');
+    t.equal(resolve(config, { context: 's' }).insecure, false);
+    t.equal(resolve(config, { context: 's', 'insecure-skip-tls-verify': true }).insecure, true);
+  },
+);
+
 t.test('credential paths are relative to the file that names them; data fields are base64', async (t) => {
   const dir = files({});
   mkdirSync(join(dir, 'sub'));
