@@ -68,8 +68,9 @@ t.test('simulated CPU usage reaches kubectl top and scales the service up, then 
   });
   await replicasReach(ns, 'burner', 3, 120_000);
   // The controller writes the scale first and the policy's status after it: wait for the record.
+  // The history is newest first and every period adds one (a 3 → 3 hold too): the scale-up's.
   const up = await eventually('the scale-up in the policy history', async () =>
-    (await policyStatus(ns, 'cpu')).history?.find((d) => d.to === 3),
+    (await policyStatus(ns, 'cpu')).history?.find((d) => d.to === 3 && d.from !== undefined && d.from < 3),
   );
   t.match(up, { to: 3 }, 'the decision that scaled up is recorded');
   t.ok((up.from ?? 0) < 3, `it scaled up from fewer replicas (from ${up.from})`);

@@ -44,9 +44,10 @@ t.test('a Prometheus series above target scales up to the computed count and bac
   target.set(GAUGE, 42);
   // ceil(42 / 10) = 5
   await replicasReach(ns, 'web', 5);
-  // The status, the annotation and the events follow the scale write.
+  // The status, the annotation and the events follow the scale write. The history is newest first
+  // and every period adds a record (5 → 5 holds too): find the scale-up's.
   const up = await eventually('the scale-up in the history', async () =>
-    (await policyStatus(ns, 'load')).history?.find((d) => d.to === 5),
+    (await policyStatus(ns, 'load')).history?.find((d) => d.to === 5 && d.from !== undefined && d.from < 5),
   );
   t.match(up, { from: 1, to: 5, winner: { policy: 'load', rule: 'load' } });
   t.equal(up.rules?.[0]?.value, 42);
@@ -97,7 +98,7 @@ t.test(
     });
     await replicasReach(ns, 'web', 3);
     const floor = await eventually('the floor decision', async () =>
-      (await policyStatus(ns, 'peak')).history?.find((d) => d.to === 3),
+      (await policyStatus(ns, 'peak')).history?.find((d) => d.to === 3 && d.from !== undefined && d.from < 3),
     );
     t.match(floor.clamps, [{ kind: 'ScheduleFloor', to: 3 }]);
     t.match(floor.winner, { rule: 'always' });
@@ -105,7 +106,7 @@ t.test(
     // ceil(61 / 10) = 7, above the floor of 3.
     await replicasReach(ns, 'web', 7);
     const above = await eventually('the decision above the floor', async () =>
-      (await policyStatus(ns, 'peak')).history?.find((d) => d.to === 7),
+      (await policyStatus(ns, 'peak')).history?.find((d) => d.to === 7 && d.from !== undefined && d.from < 7),
     );
     t.match(above.winner, { rule: 'load' });
     t.same(above.clamps, [], 'no floor needed above it');
