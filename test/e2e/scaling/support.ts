@@ -146,3 +146,14 @@ export async function setUsage(
     );
   }
 }
+
+/**
+ * The value of one series on the controllers' /metrics (Prometheus text), 0 when absent: e.g.
+ * `kubehpc_scaling_decisions_total{direction="up",reason="Rules"}`.
+ */
+export async function controllerMetric(series: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${platform.ports.kubehpcControllers}/metrics`);
+  if (!response.ok) throw new Error(`controllers /metrics: HTTP ${response.status}`);
+  const line = (await response.text()).split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
