@@ -44,7 +44,7 @@ const { values } = parseArgs({
     work: { type: 'string', default: '100' },
     'scale-down-window': { type: 'string', default: '60s' },
     'cpu-initialization': { type: 'string', default: '15s' },
-    round: { type: 'string', default: '5s' },
+    round: { type: 'string', default: '10s' },
     'load-timeout': { type: 'string', default: '20m' },
     keep: { type: 'boolean', default: false },
   },

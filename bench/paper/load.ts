@@ -1,7 +1,10 @@
 // The paper's load: `total` requests at `concurrency` connections, spread over the replicas'
 // pod addresses. It runs in rounds of a few seconds: each round re-reads the ready addresses
 // from the EndpointSlices, so replicas that became ready take their share from the next round
-// on, and runs one ab per address at its share of the connections, all at once.
+// on, and runs one ab per address at its share of the connections, all at once. A round ends
+// at its time limit with requests still in flight: ab drops them and they are not counted, but
+// the replicas still spent CPU on them — with one saturated replica (~5 s queues) that is a
+// large share, so rounds are long (10 s) against the queueing delay at full scale (< 1 s).
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { abArgs, portalUrl, runAb, splitLoad } from './ab.ts';
