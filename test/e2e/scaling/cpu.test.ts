@@ -3,40 +3,18 @@
 // metrics.k8s.io, `kubectl top` shows it, and a CPU rule scales the ProjectService up on it
 // and back down when the usage goes away.
 
-import { CoreV1Api, PatchStrategy, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
-import { SERVICE_LABEL } from '../../../common/names.ts';
 import { KWOK_USAGE_CPU_ANNOTATION } from '../../../platform/src/components/metrics-server.ts';
-import { adminKubeConfig, eventually, kubectl, objects, testNamespace } from '../../support/cluster.ts';
-import { createPolicy, createService, policyStatus, replicasReach } from './support.ts';
-
-async function servicePods(ns: string, name: string): Promise<V1Pod[]> {
-  const core = adminKubeConfig().makeApiClient(CoreV1Api);
-  const list = await core.listNamespacedPod({ namespace: ns, labelSelector: `${SERVICE_LABEL}=${name}` });
-  return list.items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
-}
-
-/** Sets (or with null removes) the simulated CPU usage of each pod. */
-async function setUsage(ns: string, pods: V1Pod[], cpu: string | null): Promise<void> {
-  for (const pod of pods) {
-    await objects().patch(
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: pod.metadata?.name ?? '',
-          namespace: ns,
-          annotations: { [KWOK_USAGE_CPU_ANNOTATION]: cpu },
-        },
-      } as never,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      PatchStrategy.MergePatch,
-    );
-  }
-}
+import { eventually, kubectl, testNamespace } from '../../support/cluster.ts';
+import {
+  createPolicy,
+  createService,
+  policyStatus,
+  replicasReach,
+  servicePods,
+  setUsage,
+} from './support.ts';
 
 t.test('simulated CPU usage reaches kubectl top and scales the service up, then down', async (t) => {
   const ns = await testNamespace(t, 'scale-cpu');
@@ -46,7 +24,7 @@ t.test('simulated CPU usage reaches kubectl top and scales the service up, then 
     return pods.length === 1 ? pods : undefined;
   });
   // 300m used of 100m requested: 300 % against a 100 % target wants 3 replicas.
-  await setUsage(ns, [first as V1Pod], '300m');
+  await setUsage(ns, [first as V1Pod], KWOK_USAGE_CPU_ANNOTATION, '300m');
   const top = await eventually(
     'kubectl top pods shows the simulated usage',
     async () => {
@@ -75,7 +53,7 @@ t.test('simulated CPU usage reaches kubectl top and scales the service up, then 
   t.match(up, { to: 3 }, 'the decision that scaled up is recorded');
   t.ok((up.from ?? 0) < 3, `it scaled up from fewer replicas (from ${up.from})`);
   // The usage goes away (every pod back to kwok's 1m default): back to the minimum.
-  await setUsage(ns, await servicePods(ns, 'burner'), null);
+  await setUsage(ns, await servicePods(ns, 'burner'), KWOK_USAGE_CPU_ANNOTATION, null);
   await replicasReach(ns, 'burner', 1, 180_000);
   t.pass('scaled back down to minReplicas');
 });

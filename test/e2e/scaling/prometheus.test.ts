@@ -38,7 +38,7 @@ t.test('a Prometheus series above target scales up to the computed count and bac
     minReplicas: 1,
     maxReplicas: 10,
     rules: [loadRule(target.owner)],
-    behavior: { scaleDown: { stabilizationWindowSeconds: 10 } },
+    behavior: { scaleDown: { stabilizationWindowSeconds: 20 } },
   });
   await conditionIs(ns, 'load', 'SourcesHealthy', 'True');
   target.set(GAUGE, 42);
@@ -69,7 +69,20 @@ t.test('a Prometheus series above target scales up to the computed count and bac
   );
 
   target.set(GAUGE, 12);
-  // ceil(12 / 10) = 2, once the 10 s scale-down window has passed.
+  // ceil(12 / 10) = 2, but the window still holds the earlier recommendations of 5: the first
+  // decisions that see 12 keep 5, with the stabilisation clamp recorded (decisions come every
+  // 5 s, well inside the 20 s window).
+  const held = await eventually('a decision held at 5 by the stabilisation window', async () =>
+    (await policyStatus(ns, 'load')).history?.find(
+      (d) => d.from === 5 && d.to === 5 && d.rules?.[0]?.value === 12,
+    ),
+  );
+  t.match(
+    held.clamps?.find((c) => c.kind === 'Stabilization'),
+    { from: 2, to: 5 },
+    'the window, not the rule, kept 5',
+  );
+  // Once the window has passed, down to 2.
   await replicasReach(ns, 'web', 2);
   const down = await eventually('the scale-down in the history', async () =>
     (await policyStatus(ns, 'load')).history?.find((d) => d.from === 5 && d.to === 2),

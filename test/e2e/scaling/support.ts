@@ -3,8 +3,9 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { API_VERSION, APPS_GROUP, SCALING_GROUP } from '../../../common/names.ts';
-import { eventually, objects, platform } from '../../support/cluster.ts';
+import { CoreV1Api, PatchStrategy, type V1Pod } from '@kubernetes/client-node';
+import { API_VERSION, APPS_GROUP, SCALING_GROUP, SERVICE_LABEL } from '../../../common/names.ts';
+import { adminKubeConfig, eventually, objects, platform } from '../../support/cluster.ts';
 
 export interface Condition {
   type: string;
@@ -111,4 +112,48 @@ export async function eventsAbout(
   return list.items
     .filter((e) => e.involvedObject?.kind === kind && e.involvedObject?.name === name)
     .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '' }));
+}
+
+/** The service's running pods that are not being deleted. */
+export async function servicePods(ns: string, name: string): Promise<V1Pod[]> {
+  const core = adminKubeConfig().makeApiClient(CoreV1Api);
+  const list = await core.listNamespacedPod({ namespace: ns, labelSelector: `${SERVICE_LABEL}=${name}` });
+  return list.items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+}
+
+/**
+ * Sets (or with null removes) kwok's simulated usage annotation (usage-cpu or usage-memory)
+ * on each pod; metrics-server serves it as the pod's metrics.
+ */
+export async function setUsage(
+  ns: string,
+  pods: V1Pod[],
+  annotation: string,
+  value: string | null,
+): Promise<void> {
+  for (const pod of pods) {
+    await objects().patch(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: pod.metadata?.name ?? '', namespace: ns, annotations: { [annotation]: value } },
+      } as never,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+  }
+}
+
+/**
+ * The value of one series on the controllers' /metrics (Prometheus text), 0 when absent: e.g.
+ * `kubehpc_scaling_decisions_total{direction="up",reason="Rules"}`.
+ */
+export async function controllerMetric(series: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${platform.ports.kubehpcControllers}/metrics`);
+  if (!response.ok) throw new Error(`controllers /metrics: HTTP ${response.status}`);
+  const line = (await response.text()).split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
 }
