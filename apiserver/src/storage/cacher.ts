@@ -3,11 +3,10 @@
 // are served from memory; writes pass through. It must not change what clients see:
 //
 // - Consistent reads. A get or list without a resourceVersion must reflect every write
-//   acknowledged before it began, on any replica. Before answering, the cache asks etcd for
-//   a progress notification on its own watch stream (the stream is created without
-//   progress_notify, so every notification answers a request) and waits for it: etcd sends
-//   it only after every event up to its revision, so once it arrives the cache holds at least
-//   the revision etcd had when the read began. Concurrent reads share one request.
+//   acknowledged before it began, on any replica. Before answering, the cache learns etcd's
+//   current revision and waits until it has applied every change up to it (freshness.ts:
+//   progress notifications on its own watch stream carry it past writes elsewhere in etcd).
+//   Concurrent reads share one revision read.
 // - Lists at an exact revision and continued lists read etcd, so 410 Expired, snapshots and
 //   continue tokens stay etcd's; a first page from the cache carries a token for its revision.
 // - A watch from a revision inside the cache's history is replayed from memory, after etcd has
@@ -21,6 +20,8 @@
 import type { StatusError } from '../../../common/apis/meta/errors.ts';
 import { listPage, pageLimit } from './continue.ts';
 import type { EtcdClient, KeyValue, Watch } from './etcd/client.ts';
+import { rangeAll } from './etcd/pages.ts';
+import { Freshness } from './freshness.ts';
 import type {
   ListOptions,
   ListResult,
@@ -39,6 +40,8 @@ export interface CacheOptions {
   freshnessTimeoutMs?: number;
   /** Pause before relisting after the cache's watch failed. */
   retryMs?: number;
+  /** While a read waits, how often to ask etcd again for a progress notification. */
+  progressResendMs?: number;
   onError?: (message: string) => void;
   /**
    * Storage latency of the reads the cache answers, under the same operation names the store
@@ -71,8 +74,6 @@ interface Watcher<T> {
 /** The etcd calls the cache makes itself (everything else goes through the store). */
 export type CacheSource = Pick<EtcdClient, 'range' | 'watch'>;
 
-class Timeout extends Error {}
-
 export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
   readonly #inner: ObjectStore<T>;
   readonly #etcd: CacheSource;
@@ -96,8 +97,7 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
   #retry: NodeJS.Timeout | undefined;
   readonly #watchers = new Set<Watcher<T>>();
   /** Reads waiting for the next progress notification, and those the in-flight one answers. */
-  #waiting: Array<() => void> = [];
-  #answering: Array<() => void> | undefined;
+  readonly #freshness: Freshness;
 
   constructor(inner: ObjectStore<T>, etcd: CacheSource, root: string, options: CacheOptions = {}) {
     this.#inner = inner;
@@ -105,6 +105,17 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
     this.#root = root;
     this.#historySize = options.historySize ?? 1_000;
     this.#freshnessTimeoutMs = options.freshnessTimeoutMs ?? 5_000;
+    this.#freshness = new Freshness(
+      {
+        currentRevision: async () => (await etcd.range({ key: root, countOnly: true })).revision,
+        requestProgress: () => {
+          if (!this.#watch) return false;
+          this.#watch.requestProgress();
+          return true;
+        },
+      },
+      options.progressResendMs,
+    );
     this.#retryMs = options.retryMs ?? 1_000;
     this.#onError = options.onError ?? (() => undefined);
     const metrics = options.metrics;
@@ -137,19 +148,21 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
   async #sync(): Promise<void> {
     if (this.#closed) return;
     try {
-      const res = await this.#etcd.range({ key: this.#root, prefix: true });
+      const res = await rangeAll(this.#etcd, this.#root);
       if (this.#closed) return;
       this.#objects = new Map(res.kvs.map((kv) => [this.#relative(kv), seal(decodeStored<T>(kv))]));
       this.#sorted = undefined;
       this.#history = [];
       this.#oldest = res.revision;
       this.#revision = res.revision;
+      this.#freshness.reset(res.revision);
       this.#watch = this.#etcd.watch(
         this.#root,
         res.revision + 1,
         {
           onEvents: (events) => {
             for (const e of events) this.#apply(e.type, e.kv, e.prevKv);
+            this.#freshness.advance(this.#revision);
           },
           onProgress: (revision) => this.#progress(revision),
           onEnd: (reason) => {
@@ -176,10 +189,7 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
     this.#watch?.cancel();
     this.#watch = undefined;
     // Waiting reads fall back to etcd; cache watches end (clients re-watch and land on etcd).
-    const waiting = [...(this.#answering ?? []), ...this.#waiting];
-    this.#answering = undefined;
-    this.#waiting = [];
-    for (const wake of waiting) wake();
+    this.#freshness.release();
     for (const w of this.#watchers) {
       w.stopped = true;
       w.onEnd(error);
@@ -243,18 +253,7 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
 
   #progress(revision: number): void {
     if (revision > this.#revision) this.#revision = revision;
-    const answered = this.#answering ?? [];
-    this.#answering = undefined;
-    for (const wake of answered) wake();
-    this.#askProgress();
-  }
-
-  /** Sends one progress request for every read that arrived since the last one was sent. */
-  #askProgress(): void {
-    if (this.#answering || this.#waiting.length === 0 || !this.#watch) return;
-    this.#answering = this.#waiting;
-    this.#waiting = [];
-    this.#watch.requestProgress();
+    this.#freshness.progressed(this.#revision);
   }
 
   /**
@@ -263,23 +262,10 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
    */
   async #fresh(): Promise<boolean> {
     if (!this.#synced) return false;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          this.#waiting.push(resolve);
-          this.#askProgress();
-        }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Timeout()), this.#freshnessTimeoutMs);
-        }),
-      ]);
-    } catch (error) {
-      if (!(error instanceof Timeout)) throw error;
-      this.#onError(`watch cache of ${this.#root}: etcd did not answer a progress request in time`);
+    if (!(await this.#freshness.wait(this.#freshnessTimeoutMs))) {
+      if (this.#synced)
+        this.#onError(`watch cache of ${this.#root}: etcd did not confirm its revision in time`);
       return false;
-    } finally {
-      clearTimeout(timer);
     }
     return this.#synced;
   }

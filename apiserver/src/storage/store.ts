@@ -10,6 +10,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { errors, StatusError, type Target } from '../../../common/apis/meta/errors.ts';
 import { compactedList, listPage, listStart, pageLimit } from './continue.ts';
 import { COMPACTED_CODE, type EtcdClient, type KeyValue } from './etcd/client.ts';
+import { rangeAll } from './etcd/pages.ts';
 import type {
   ListOptions,
   ListResult,
@@ -168,25 +169,36 @@ export class ResourceStore<T extends StoredObject> implements ObjectStore<T> {
     return this.#timed('list', async () => {
       const prefix = this.#prefix(namespace);
       const { revision, fromKey } = listStart(prefix, options);
-      let res: Awaited<ReturnType<EtcdClient['range']>>;
+      const limit = pageLimit(options);
+      let page: { kvs: KeyValue[]; revision: number; more: boolean; remaining: number };
       try {
-        res = await this.#etcd.range({
-          key: prefix,
-          prefix: true,
-          ...(fromKey ? { fromKey } : {}),
-          limit: pageLimit(options),
-          revision,
-        });
+        if (limit > 0) {
+          const res = await this.#etcd.range({
+            key: prefix,
+            prefix: true,
+            ...(fromKey ? { fromKey } : {}),
+            limit,
+            revision,
+          });
+          page = { ...res, remaining: res.count - res.kvs.length };
+        } else {
+          // No limit: every key, read a page of etcd's at a time from one snapshot.
+          page = {
+            ...(await rangeAll(this.#etcd, prefix, { revision, ...(fromKey ? { fromKey } : {}) })),
+            more: false,
+            remaining: 0,
+          };
+        }
       } catch (error) {
         if (!isCompacted(error)) throw error;
         throw compactedList(options, revision);
       }
-      const last = res.kvs.at(-1);
+      const last = page.kvs.at(-1);
       return listPage(
-        res.kvs.map((kv) => decodeStored<T>(kv)),
-        revision || res.revision,
-        res.more ? last?.key.slice(prefix.length) : undefined,
-        res.count - res.kvs.length,
+        page.kvs.map((kv) => decodeStored<T>(kv)),
+        revision || page.revision,
+        page.more ? last?.key.slice(prefix.length) : undefined,
+        page.remaining,
       );
     });
   }

@@ -196,6 +196,9 @@ export class EtcdClient {
     const channelOptions = {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
+      // etcd's own Go client accepts answers up to 2 GiB; gRPC's 4 MiB default would make a
+      // page of large objects, or a watch response carrying many events, fail the read.
+      'grpc.max_receive_message_length': 2 ** 31 - 1,
       // TLS server names may not be IP addresses; loopback etcd certificates name localhost.
       ...(isIP(host) && isLoopback(host) ? { 'grpc.ssl_target_name_override': 'localhost' } : {}),
     };

@@ -126,6 +126,52 @@ t.test('concurrent reads share one progress request', async (t) => {
   );
 });
 
+t.test('concurrent reads share one revision read', async (t) => {
+  const { etcd, cache } = await setup(t);
+  await cache.create('a', 'x', obj('a', 'x'));
+  const before = etcd.rangeRequests;
+  await Promise.all(Array.from({ length: 20 }, () => cache.get('a', 'x')));
+  t.ok(etcd.rangeRequests - before <= 2, `${etcd.rangeRequests - before} range requests for 20 reads`);
+});
+
+t.test('a read before any write since the cache started is answered from the cache at once', async (t) => {
+  // etcd drops a progress request while its revision is below the watch's start revision:
+  // a cache that waited for the notification would wait out its timeout on every read.
+  const errors: string[] = [];
+  const { etcd, cache } = await setup(t, { freshnessTimeoutMs: 60_000, onError: (m) => errors.push(m) });
+  const before = etcd.progressRequests;
+  const list = await cache.list(undefined);
+  t.equal(Number(list.resourceVersion), etcd.revision);
+  t.ok(etcd.progressRequests > before, 'a progress request was sent (and dropped)');
+  t.same(errors, [], 'no read gave up on the cache');
+});
+
+t.test('a dropped progress request is sent again: later reads do not wait it out', async (t) => {
+  const errors: string[] = [];
+  const { etcd, cache } = await setup(t, {
+    freshnessTimeoutMs: 60_000,
+    progressResendMs: 5,
+    onError: (m) => errors.push(m),
+  });
+  await cache.create('a', 'x', obj('a', 'x'));
+  // A write elsewhere: only a progress notification tells the cache it has seen everything.
+  etcd.dropProgress = true;
+  const elsewhere = await etcd.bump();
+  let answered = false;
+  const first = cache.list(undefined).then((l) => {
+    answered = true;
+    return l;
+  });
+  const sent = etcd.progressRequests;
+  while (etcd.progressRequests < sent + 3) await new Promise((r) => setTimeout(r, 1));
+  t.equal(answered, false, 'the read waits while etcd drops the requests');
+  etcd.dropProgress = false;
+  t.equal(Number((await first).resourceVersion), elsewhere, 'answered once a request got through');
+  const second = await cache.list(undefined);
+  t.equal(Number(second.resourceVersion), elsewhere);
+  t.same(errors, [], 'no read gave up on the cache');
+});
+
 t.test('a watch sees events in revision order, with the previous object of a change', async (t) => {
   const { cache } = await setup(t);
   const start = Number((await cache.list(undefined)).resourceVersion);

@@ -2,8 +2,9 @@
 // global revision, every version kept until compacted, ranges at a revision (OutOfRange
 // "compacted" / "future revision" as etcd answers), compare-and-swap transactions, and
 // watches whose events and progress notifications arrive in order — a progress answer only
-// after every event before it. Watch delivery can be held back (`holdWatches`) to play a
-// watch that lags behind writes, the case the watch cache must survive.
+// after every event before it, and dropped as etcd 3.6 drops them. Watch delivery can be held
+// back (`holdWatches`) to play a watch that lags behind writes, the case the watch cache must
+// survive.
 
 import type { ServiceError } from '@grpc/grpc-js';
 import {
@@ -46,6 +47,14 @@ export class FakeEtcd implements Pick<EtcdClient, 'range' | 'txn' | 'watch' | 'c
   #held = false;
   /** Progress requests received, for tests that count them. */
   progressRequests = 0;
+  /** Range requests received, for tests that count them. */
+  rangeRequests = 0;
+  /**
+   * While set, progress requests are dropped, as etcd drops one while a watcher on the stream
+   * is catching up. (It also drops them while no write has happened since the watch's start
+   * revision; that rule always applies here.)
+   */
+  dropProgress = false;
 
   /** From now on watch deliveries wait in their queues until `releaseWatches`. */
   holdWatches(): void {
@@ -92,6 +101,7 @@ export class FakeEtcd implements Pick<EtcdClient, 'range' | 'txn' | 'watch' | 'c
     revision?: number;
     countOnly?: boolean;
   }): Promise<RangeResult> {
+    this.rangeRequests++;
     const at = req.revision || this.revision;
     if (at < this.compactRevision) throw outOfRange('etcdserver: mvcc: required revision has been compacted');
     if (at > this.revision) throw outOfRange('etcdserver: mvcc: required revision is a future revision');
@@ -203,6 +213,7 @@ export class FakeEtcd implements Pick<EtcdClient, 'range' | 'txn' | 'watch' | 'c
       },
       requestProgress: () => {
         this.progressRequests++;
+        if (this.dropProgress || this.revision < startRevision) return;
         w.queue.push({ progress: this.revision });
         queueMicrotask(() => this.#drain(w));
       },
