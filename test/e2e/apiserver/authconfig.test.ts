@@ -7,9 +7,11 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import t from 'tap';
+import { kubeConfigMapClient } from '../../../apiserver/src/server/auth/authconfig.ts';
 import { ensurePki, pkiPlan } from '../../../platform/src/pki.ts';
-import { eventually, objects, platform, testNamespace } from '../../support/cluster.ts';
+import { adminKubeConfig, eventually, objects, platform, testNamespace } from '../../support/cluster.ts';
 import { call, startTestServer } from './support.ts';
 
 const client = objects();
@@ -76,4 +78,30 @@ t.test('the front proxy is trusted exactly while its CA is in the watched Config
     (await asProxy()).status === 401 ? true : undefined,
   );
   t.pass('rotated in and out without a restart');
+});
+
+t.test('the configuration is read at a resourceVersion a watch can start from', async (t) => {
+  // The object's own resourceVersion is that of its last change; once etcd compacted past it
+  // (every 5 minutes), a watch from it ended at once with 410 and the re-read gave the same
+  // version: a read and a watch every second, forever. The read must give the list's.
+  const kc = adminKubeConfig();
+  const name = 'auth-read';
+  await client.create({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: ns },
+    data: { a: '1' },
+  });
+  const later: KubernetesObject = await client.create({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'written-later', namespace: ns },
+  } as KubernetesObject);
+  const state = await kubeConfigMapClient(kc).read({ namespace: ns, name });
+  t.same(state.data, { a: '1' });
+  t.ok(
+    Number(state.resourceVersion) >= Number(later.metadata?.resourceVersion),
+    `read at ${state.resourceVersion}, at or after the newest write ${later.metadata?.resourceVersion}`,
+  );
+  await t.rejects(kubeConfigMapClient(kc).read({ namespace: ns, name: 'missing' }), /not found/);
 });

@@ -97,7 +97,19 @@ export function kubeConfigMapClient(kc: KubeConfig): ConfigMapClient {
     resourceVersion: cm.metadata?.resourceVersion ?? '',
   });
   return {
-    read: async (ref) => state(await core.readNamespacedConfigMap(ref)),
+    // A list narrowed to the one name, not a get: a list's resourceVersion is etcd's latest,
+    // one a watch can start from. The object's own is that of its last change, usually older
+    // than etcd's compaction window; a watch from it ends at once with 410 Expired, and
+    // re-reading gave the same old version again (a read and a watch every second, forever).
+    read: async (ref) => {
+      const list = await core.listNamespacedConfigMap({
+        namespace: ref.namespace,
+        fieldSelector: `metadata.name=${ref.name}`,
+      });
+      const cm = list.items[0];
+      if (!cm) throw new Error(`configmaps "${ref.name}" not found`);
+      return { data: cm.data ?? {}, resourceVersion: list.metadata?.resourceVersion ?? '' };
+    },
     watch: async (ref, resourceVersion, onEvent, onDone) => {
       const controller = await watcher.watch(
         `/api/v1/namespaces/${ref.namespace}/configmaps`,
