@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import type { Layout } from '../platform/src/layout.ts';
 
 export interface KubeHttp {
+  /** A PATCH body is a JSON merge patch unless `contentType` says otherwise. */
   call(
     method: string,
     path: string,
     body?: unknown,
+    contentType?: string,
   ): Promise<{ status: number; json: Record<string, unknown> }>;
   /** Like call, but a status of 300 or more throws with the answer. */
-  must(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
+  must(method: string, path: string, body?: unknown, contentType?: string): Promise<Record<string, unknown>>;
   /** The admin's TLS material, for a streaming request (a watch) of its own. */
   tls: { ca: Buffer; cert: Buffer; key: Buffer };
   /** Closes the kept-alive connections. */
@@ -24,7 +26,7 @@ export function kubeHttp(l: Layout, maxSockets: number): KubeHttp {
   const pki = (f: string) => readFileSync(join(l.pkiDir, f));
   const tls = { ca: pki('ca.crt'), cert: pki('admin.crt'), key: pki('admin.key') };
   const agent = new Agent({ keepAlive: true, maxSockets, ...tls });
-  const call: KubeHttp['call'] = (method, path, body) => {
+  const call: KubeHttp['call'] = (method, path, body, contentType) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(
@@ -35,7 +37,12 @@ export function kubeHttp(l: Layout, maxSockets: number): KubeHttp {
           method,
           agent,
           headers: payload
-            ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
+            ? {
+                // A PATCH is a JSON merge patch; everything else sends a whole object.
+                'Content-Type':
+                  contentType ?? (method === 'PATCH' ? 'application/merge-patch+json' : 'application/json'),
+                'Content-Length': Buffer.byteLength(payload),
+              }
             : {},
         },
         (res) => {
@@ -62,8 +69,8 @@ export function kubeHttp(l: Layout, maxSockets: number): KubeHttp {
     call,
     tls,
     close: () => agent.destroy(),
-    async must(method, path, body) {
-      const r = await call(method, path, body);
+    async must(method, path, body, contentType) {
+      const r = await call(method, path, body, contentType);
       if (r.status >= 300)
         throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
       return r.json;

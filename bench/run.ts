@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { goalTable } from './goals.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const available = readdirSync(root, { withFileTypes: true })
@@ -22,6 +23,7 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
+const began = Date.now();
 let failed = 0;
 for (const suite of wanted.length > 0 ? wanted : available) {
   console.log(`\n== bench ${suite} ==`);
@@ -30,4 +32,6 @@ for (const suite of wanted.length > 0 ? wanted : available) {
   });
   if (result.status !== 0) failed++;
 }
+// Issue 16's goals, from the results the suites of this run wrote.
+console.log(`\n== goals (this run) ==\n${goalTable(began)}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -11,10 +11,13 @@
 // The paper's platform took 67 s per deploy on average.
 
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { API_VERSION, APPS_GROUP } from '../../common/names.ts';
 import { layout } from '../../platform/src/layout.ts';
 import { kubeHttp } from '../kube-http.ts';
 import { summarize, writeReport } from '../report.ts';
+import { childrenFloor } from './floor.ts';
+import { noOpReconciles, type ReconcileTotals } from './noop.ts';
 
 const l = layout();
 const http = kubeHttp(l, 16);
@@ -22,14 +25,22 @@ const { call, must } = http;
 const MANY = Number(process.env.KUBEHPC_BENCH_PS_N ?? 100);
 const TIMEOUT_MS = 600_000;
 const POLL_MS = 100;
+/** The controller's workers on this machine (8 per CPU, its default). */
+const FLOOR_CONCURRENCY = 8 * availableParallelism();
 
 const psPath = (ns: string) => `/apis/${APPS_GROUP}/${API_VERSION}/namespaces/${ns}/projectservices`;
+
+const spec = (replicas: number) => ({
+  image: 'registry.example/bench:1',
+  replicas,
+  ports: [{ name: 'http', port: 8080 }],
+});
 
 const projectService = (ns: string, name: string, replicas: number) => ({
   apiVersion: `${APPS_GROUP}/${API_VERSION}`,
   kind: 'ProjectService',
   metadata: { name, namespace: ns },
-  spec: { image: 'registry.example/bench:1', replicas, ports: [{ name: 'http', port: 8080 }] },
+  spec: spec(replicas),
 });
 
 interface PS {
@@ -118,13 +129,7 @@ function shares(names: string[], h: Handoffs, psReady: Map<string, number>) {
   };
 }
 
-interface Metrics {
-  reconciles: number;
-  durationSum: number;
-  durationCount: number;
-}
-
-async function metrics(): Promise<Metrics | undefined> {
+async function metrics(): Promise<ReconcileTotals | undefined> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${l.ports.kubehpcControllers}/metrics`)).text();
     const sum = (re: RegExp) =>
@@ -143,14 +148,21 @@ async function metrics(): Promise<Metrics | undefined> {
 }
 
 const round = (ms: number) => Math.round(ms);
-const ns = `bench-ps-${randomBytes(3).toString('hex')}`;
-await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-try {
+
+/** A namespace of the bench's own, once pods can be created in it. */
+async function namespace(name: string): Promise<void> {
+  await must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   // The default ServiceAccount must exist before pods can be created in the namespace.
   for (let i = 0; i < 200; i++) {
-    if ((await call('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status === 200) break;
+    if ((await call('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`)).status === 200) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+const ns = `bench-ps-${randomBytes(3).toString('hex')}`;
+const floorNs = `${ns}-floor`;
+await namespace(ns);
+try {
   const one = await deploy(ns, ['single'], 3);
   console.log(`1 ProjectService x 3 replicas: create to all Ready ${round(one.allMs)} ms`);
 
@@ -160,6 +172,11 @@ try {
   const after = await metrics();
   const s = summarize(many.perService);
   const reconciles = before && after ? after.reconciles - before.reconciles : undefined;
+  // The burst has settled: touch every service once and measure reconciles that change nothing.
+  const noOp = await noOpReconciles(http, ns, names, metrics);
+  // The same children applied without us, as many at once: kube's own share of the burst.
+  await namespace(floorNs);
+  const floor = await childrenFloor(http, floorNs, names, spec(1), FLOOR_CONCURRENCY);
   const reconcileMeanMs =
     before && after && after.durationCount > before.durationCount
       ? ((after.durationSum - before.durationSum) / (after.durationCount - before.durationCount)) * 1000
@@ -187,6 +204,10 @@ try {
         reconciles === undefined ? undefined : Number((reconciles / (many.allMs / 1000)).toFixed(1)),
       reconcileMeanMs: reconcileMeanMs === undefined ? undefined : Number(reconcileMeanMs.toFixed(1)),
     },
+    noOpReconcile: noOp,
+    // The burst's children applied straight to kube-apiserver (no ProjectService, no us).
+    childrenFloor: floor,
+    aboveFloorMs: round(many.allMs - floor.allReadyMs),
     paperAverageDeployMs: 67_000,
   };
   console.log(
@@ -196,8 +217,15 @@ try {
     `controller: ${reconciles ?? '?'} reconciles (${results.burst.reconcilesPerService ?? '?'} per service, ${results.burst.reconcilesPerSecond ?? '?'}/s over the burst), mean reconcile ${results.burst.reconcileMeanMs ?? '?'} ms`,
   );
   console.log(`where the time went (ms): ${JSON.stringify(results.burst.shares)}`);
+  console.log(
+    `floor: the same ${MANY} services' children applied without ProjectServices: all ready ${floor.allReadyMs} ms (applied in ${floor.appliedMs} ms); the burst took ${results.aboveFloorMs} ms more`,
+  );
+  console.log(
+    `no-op reconciles: ${noOp?.reconciles ?? '?'}, mean ${noOp?.meanMs ?? '?'} ms, objects written ${noOp?.objectsWritten ?? '?'}`,
+  );
   writeReport('projectservice', results);
 } finally {
   await call('DELETE', `/api/v1/namespaces/${ns}`).catch(() => undefined);
+  await call('DELETE', `/api/v1/namespaces/${floorNs}`).catch(() => undefined);
   http.close();
 }

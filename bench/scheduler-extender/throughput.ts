@@ -3,22 +3,25 @@
 // fixture's nodes plus synthetic ones, then the same number of pods twice — once asking
 // only for CPU and memory (the extender is never called: no managed resource), once also
 // asking for a VF, local disk and a single NUMA node (filter and prioritize on every
-// scheduling cycle), and once as a realistic mix where every fifth pod asks for them. The pods are queued while kube-scheduler is stopped; pods/s is its own
-// count of successful scheduling cycles, from the first to the last.
+// scheduling cycle), and once as a realistic mix where every fifth pod asks for them; then
+// the last two again with kube-scheduler configured for the extender's single-round-trip mode
+// (one filter-best call per cycle, no prioritize). The pods are queued while kube-scheduler is
+// stopped; pods/s is its own count of successful scheduling cycles, from the first to the last.
 
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
 import {
   LOCAL_DISK_RESOURCE,
   NUMA_POLICY_ANNOTATION,
   NUMA_POLICY_SINGLE_NODE,
   SRIOV_VF_RESOURCE,
 } from '../../common/names.ts';
-import { componentSpecs } from '../../platform/src/components/specs.ts';
+import { componentSpecs, schedulerConfiguration } from '../../platform/src/components/specs.ts';
 import { expandFixture } from '../../platform/src/fixture.ts';
 import { layout } from '../../platform/src/layout.ts';
 import { ensureNodes } from '../../platform/src/nodes.ts';
@@ -72,10 +75,13 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
 
     const scheduler = componentSpecs(l, platform.binaries).find((c) => c.name === 'kube-scheduler');
     if (!scheduler) throw new Error('no kube-scheduler in the platform components');
+    const [configPath, twoCalls] = Object.entries(scheduler.files ?? {})[0] ?? [];
+    if (!configPath || twoCalls === undefined) throw new Error('kube-scheduler has no configuration file');
     const extenderMetrics = `http://127.0.0.1:${l.ports.schedulerExtender}/metrics`;
     const schedulerMetrics = `https://127.0.0.1:${l.ports.scheduler}/metrics`;
-    const run = async (variant: 'without-extender' | 'with-extender' | 'realistic-mix') => {
-      const ns = `bench-${variant}`;
+    type Variant = 'without-extender' | 'with-extender' | 'realistic-mix';
+    const run = async (variant: Variant, singleRoundTrip = false) => {
+      const ns = `bench-${variant}${singleRoundTrip ? '-srt' : ''}`;
       await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       // 20 % of a realistic mix needs the hardware the extender checks.
       const hardware = (i: number) =>
@@ -110,6 +116,7 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
       const record = await readRecord(l.runDir, 'kube-scheduler');
       if (record) await stop(l.runDir, record);
       await inBatches(pods, (p) => client.create(p));
+      await writeFile(configPath, singleRoundTrip ? stringify(schedulerConfiguration(l, true)) : twoCalls);
       const before = await extenderTimes(extenderMetrics);
       log(`${variant}: ${options.pods} pods queued; starting kube-scheduler`);
       await start(l.runDir, l.logDir, {
@@ -130,6 +137,7 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
       const after = await extenderTimes(extenderMetrics);
       return {
         variant,
+        singleRoundTrip,
         pods: options.pods,
         scheduled: count,
         seconds: Number(seconds.toFixed(2)),
@@ -143,11 +151,16 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
     const without = await run('without-extender');
     const withExtender = await run('with-extender');
     const mix = await run('realistic-mix');
+    const withExtenderOneCall = await run('with-extender', true);
+    const mixOneCall = await run('realistic-mix', true);
     const ratio = (r: typeof without) => Number((r.podsPerSecond / without.podsPerSecond).toFixed(2));
     return [
       { ...without, nodes: options.nodes },
-      { ...withExtender, nodes: options.nodes, ratioToWithout: ratio(withExtender) },
-      { ...mix, nodes: options.nodes, ratioToWithout: ratio(mix) },
+      ...[withExtender, mix, withExtenderOneCall, mixOneCall].map((r) => ({
+        ...r,
+        nodes: options.nodes,
+        ratioToWithout: ratio(r),
+      })),
     ];
   } finally {
     await down(l, () => undefined);
