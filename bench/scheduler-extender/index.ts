@@ -13,7 +13,10 @@ console.table(results.filterLatency);
 results.shortCircuit = shortCircuitRatio(5000, 200);
 console.table([results.shortCircuit]);
 if (process.env.KUBEHPC_BENCH_SKIP_CLUSTER !== '1') {
-  results.schedulerThroughput = await schedulerThroughput({ nodes: 1000, pods: 1000 });
+  results.schedulerThroughput = await schedulerThroughput({
+    nodes: Number(process.env.KUBEHPC_BENCH_EXTENDER_NODES ?? 1000),
+    pods: Number(process.env.KUBEHPC_BENCH_EXTENDER_PODS ?? 1000),
+  });
   console.table(results.schedulerThroughput);
 }
 writeReport('scheduler-extender', results);

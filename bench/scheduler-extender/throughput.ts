@@ -9,7 +9,7 @@
 // stopped; pods/s is its own count of successful scheduling cycles, from the first to the last.
 
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +134,15 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
         if (count < options.pods) await new Promise((r) => setTimeout(r, 100));
       }
       const seconds = (performance.now() - (first?.at ?? performance.now())) / 1000;
+      if (count < options.pods) {
+        // Not a throughput: say why, from kube-scheduler's own words.
+        const tail = (await readFile(join(l.logDir, 'kube-scheduler.log'), 'utf8').catch(() => ''))
+          .split('\n')
+          .filter((line) => /^[EW]\d{4}/.test(line))
+          .slice(-5)
+          .join('\n');
+        log(`${variant}: only ${count}/${options.pods} scheduled in time; kube-scheduler said:\n${tail}`);
+      }
       const after = await extenderTimes(extenderMetrics);
       return {
         variant,
