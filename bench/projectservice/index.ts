@@ -159,6 +159,15 @@ async function namespace(name: string): Promise<void> {
   }
 }
 
+// A previous run's namespaces still being deleted would share the machine with this one.
+for (let i = 0; i < 1200; i++) {
+  const list = (await call('GET', '/api/v1/namespaces')).json as {
+    items?: Array<{ metadata: { name: string } }>;
+  };
+  if (!(list.items ?? []).some((n) => n.metadata.name.startsWith('bench-'))) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 const ns = `bench-ps-${randomBytes(3).toString('hex')}`;
 const floorNs = `${ns}-floor`;
 await namespace(ns);

@@ -1,6 +1,7 @@
-// Reconciles that change nothing: every service of a settled burst is touched (an annotation
-// the controller does not read), which queues one reconcile each; once the controller has run
-// them, its children and statuses are compared with before. Measures the mean reconcile time
+// Reconciles that change nothing: once the controller has been idle for a second, every
+// service of the burst is touched (an annotation the controller does not read), which queues
+// one reconcile each; once the controller has run them, its children and statuses are
+// compared with before. Measures the mean reconcile time
 // from the controller's histogram and counts the objects those reconciles wrote.
 
 import { API_VERSION, APPS_GROUP } from '../../common/names.ts';
@@ -38,8 +39,16 @@ export async function noOpReconciles(
   names: string[],
   totals: () => Promise<ReconcileTotals | undefined>,
 ): Promise<{ reconciles: number; meanMs: number; objectsWritten: number } | undefined> {
-  const before = await totals();
+  // Settled first: no reconcile for a second (a burst's last status updates are not no-ops).
+  let before = await totals();
   if (!before) return undefined;
+  for (let quiet = 0, i = 0; quiet < 10 && i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await totals();
+    if (!now) return undefined;
+    quiet = now.durationCount === before.durationCount ? quiet + 1 : 0;
+    before = now;
+  }
   const psPath = `/apis/${APPS_GROUP}/${API_VERSION}/namespaces/${ns}/projectservices`;
   const versionsBefore = await versions(http, ns);
   const touched = new Map<string, string>();

@@ -174,6 +174,11 @@ export function componentSpecs(l: Layout, bin: Binaries): ComponentSpec[] {
         `--cluster-cidr=${POD_CIDR}`,
         `--service-cluster-ip-range=${SERVICE_CIDR}`,
         '--use-service-account-credentials=true',
+        // Each controller's client is limited to 20 requests/s (burst 30) by default: a burst of
+        // 100 Deployments waited on the Deployment controller's limiter, not on the machine
+        // (docs/benchmarks.md, issue 16). Real clusters raise these too.
+        '--kube-api-qps=100',
+        '--kube-api-burst=200',
         '--controllers=*,bootstrapsigner,tokencleaner',
         '--leader-elect=false',
         '--profiling=false',
