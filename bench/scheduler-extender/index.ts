@@ -4,7 +4,7 @@
 // KUBEHPC_BENCH_SKIP_CLUSTER=1 skips that part).
 
 import { writeReport } from '../report.ts';
-import { filterLatency, shortCircuitRatio } from './filter.ts';
+import { distinctPods, filterLatency, shortCircuitRatio } from './filter.ts';
 import { schedulerThroughput } from './throughput.ts';
 
 const results: Record<string, unknown> = {};
@@ -12,6 +12,8 @@ results.filterLatency = [await filterLatency(500, 500), await filterLatency(5000
 console.table(results.filterLatency);
 results.shortCircuit = shortCircuitRatio(5000, 200);
 console.table([results.shortCircuit]);
+results.distinctPods = distinctPods(1000, 200);
+console.table([results.distinctPods]);
 if (process.env.KUBEHPC_BENCH_SKIP_CLUSTER !== '1') {
   results.schedulerThroughput = await schedulerThroughput({
     nodes: Number(process.env.KUBEHPC_BENCH_EXTENDER_NODES ?? 1000),
