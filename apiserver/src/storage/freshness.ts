@@ -14,6 +14,12 @@ export interface FreshnessSource {
   requestProgress(): boolean;
 }
 
+interface RevisionRead {
+  revision: number;
+  /** Which revision read answered (they are numbered as they complete). */
+  seq: number;
+}
+
 interface Waiter {
   target: number;
   wake: (fresh: boolean) => void;
@@ -27,8 +33,11 @@ export class Freshness {
   #waiters: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
   /** The revision read in flight, and the one queued behind it for reads that began later. */
-  #reading: Promise<number> | undefined;
-  #queued: Promise<number> | undefined;
+  #reading: Promise<RevisionRead> | undefined;
+  #queued: Promise<RevisionRead> | undefined;
+  /** Revision reads answered so far, and the last one a progress request was sent after. */
+  #reads = 0;
+  #askedAfterRead = 0;
   /** When the unanswered progress request was sent (performance.now()), if one is. */
   #askedAt: number | undefined;
 
@@ -85,13 +94,20 @@ export class Freshness {
     // that begin while a request is unanswered share it; a dropped one is sent again).
     const now = performance.now();
     if (this.#askedAt === undefined || now - this.#askedAt >= this.#resendMs) this.#ask(now);
-    let target: number;
+    let read: RevisionRead;
     try {
-      target = await this.#currentRevision();
+      read = await this.#currentRevision();
     } catch {
       return false;
     }
+    const target = read.revision;
     if (target <= this.#applied) return true;
+    // The request sent with the read may have been answered before a write that the revision
+    // read then saw: ask again, once for every waiter of this revision read.
+    if (this.#askedAfterRead < read.seq) {
+      this.#askedAfterRead = read.seq;
+      this.#ask(performance.now());
+    }
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((w) => w !== waiter);
@@ -111,11 +127,14 @@ export class Freshness {
   }
 
   /** One range serves every read that began before it was sent. */
-  #currentRevision(): Promise<number> {
+  #currentRevision(): Promise<RevisionRead> {
     if (!this.#reading) {
-      const reading = this.#source.currentRevision().finally(() => {
-        if (this.#reading === reading) this.#reading = undefined;
-      });
+      const reading = this.#source
+        .currentRevision()
+        .then((revision) => ({ revision, seq: ++this.#reads }))
+        .finally(() => {
+          if (this.#reading === reading) this.#reading = undefined;
+        });
       this.#reading = reading;
       return reading;
     }

@@ -172,6 +172,32 @@ t.test('a dropped progress request is sent again: later reads do not wait it out
   t.same(errors, [], 'no read gave up on the cache');
 });
 
+t.test('a write between the progress answer and the revision read is caught up at once', async (t) => {
+  // Progress is asked for together with the revision read; when etcd answers it before a write
+  // the read then sees, the read must ask again rather than wait for the resend interval.
+  const errors: string[] = [];
+  const { etcd, cache } = await setup(t, {
+    freshnessTimeoutMs: 60_000,
+    progressResendMs: 60_000,
+    onError: (m) => errors.push(m),
+  });
+  await cache.create('a', 'x', obj('a', 'x'));
+  const range = etcd.range.bind(etcd);
+  let writeFirst = true;
+  etcd.range = async (req) => {
+    if (writeFirst && !req.prefix) {
+      writeFirst = false;
+      await etcd.bump();
+    }
+    return range(req);
+  };
+  const before = etcd.progressRequests;
+  const list = await cache.list(undefined);
+  t.equal(Number(list.resourceVersion), etcd.revision, 'at the write the revision read saw');
+  t.equal(etcd.progressRequests - before, 2, 'asked once with the read and once after it');
+  t.same(errors, []);
+});
+
 t.test('a watch sees events in revision order, with the previous object of a change', async (t) => {
   const { cache } = await setup(t);
   const start = Number((await cache.list(undefined)).resourceVersion);
