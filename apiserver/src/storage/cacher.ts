@@ -96,7 +96,7 @@ export class WatchCache<T extends StoredObject> implements ObjectStore<T> {
   #watch: Watch | undefined;
   #retry: NodeJS.Timeout | undefined;
   readonly #watchers = new Set<Watcher<T>>();
-  /** Reads waiting for the next progress notification, and those the in-flight one answers. */
+  /** When a consistent read may be answered from memory (freshness.ts). */
   readonly #freshness: Freshness;
 
   constructor(inner: ObjectStore<T>, etcd: CacheSource, root: string, options: CacheOptions = {}) {

@@ -4,8 +4,9 @@
 // revision without an event for the cache; progress notifications on the cache's watch tell
 // it how far etcd has sent. etcd drops a progress request it cannot answer at once (a watcher
 // still catching up, or no write since the watch began) and a notification names no request,
-// so none is tied to a read: requests go out when a read begins and every `resendMs` while
-// one waits, and any notification that reaches the target wakes it.
+// so none is tied to a read: requests go out when a read begins, again as soon as its revision
+// read shows a write after the first answer, and every `resendMs` while one waits; any
+// notification that reaches the target wakes it.
 
 export interface FreshnessSource {
   /** etcd's current revision, from a linearizable read begun after this call. */
