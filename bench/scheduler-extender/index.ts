@@ -18,6 +18,7 @@ if (process.env.KUBEHPC_BENCH_SKIP_CLUSTER !== '1') {
   results.schedulerThroughput = await schedulerThroughput({
     nodes: Number(process.env.KUBEHPC_BENCH_EXTENDER_NODES ?? 1000),
     pods: Number(process.env.KUBEHPC_BENCH_EXTENDER_PODS ?? 1000),
+    variants: process.env.KUBEHPC_BENCH_EXTENDER_VARIANTS?.split(',').map((v) => v.trim()),
   });
   console.table(results.schedulerThroughput);
 }

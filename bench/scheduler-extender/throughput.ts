@@ -35,7 +35,11 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<unknown>): Prom
     await Promise.all(items.slice(i, i + CONCURRENCY).map(fn));
 }
 
-export async function schedulerThroughput(options: { nodes: number; pods: number }) {
+export async function schedulerThroughput(options: {
+  nodes: number;
+  pods: number;
+  variants?: string[] | undefined;
+}) {
   const dir = await mkdtemp(join(tmpdir(), 'kubehpc-bench-extender-'));
   const l = layout({
     ...process.env,
@@ -157,15 +161,22 @@ export async function schedulerThroughput(options: { nodes: number; pods: number
         extenderPrioritizeMeanMs: meanMs(after, before, 'prioritize'),
       };
     };
+    // The plain run is every ratio's denominator and always runs; the others can be narrowed
+    // (KUBEHPC_BENCH_EXTENDER_VARIANTS, e.g. `with-extender,realistic-mix-srt`) to profile one.
+    const wanted = (name: string) => options.variants === undefined || options.variants.includes(name);
     const without = await run('without-extender');
-    const withExtender = await run('with-extender');
-    const mix = await run('realistic-mix');
-    const withExtenderOneCall = await run('with-extender', true);
-    const mixOneCall = await run('realistic-mix', true);
+    const others: Array<Awaited<ReturnType<typeof run>>> = [];
+    for (const [variant, srt] of [
+      ['with-extender', false],
+      ['realistic-mix', false],
+      ['with-extender', true],
+      ['realistic-mix', true],
+    ] as const)
+      if (wanted(`${variant}${srt ? '-srt' : ''}`)) others.push(await run(variant, srt));
     const ratio = (r: typeof without) => Number((r.podsPerSecond / without.podsPerSecond).toFixed(2));
     return [
       { ...without, nodes: options.nodes },
-      ...[withExtender, mix, withExtenderOneCall, mixOneCall].map((r) => ({
+      ...others.map((r) => ({
         ...r,
         nodes: options.nodes,
         ratioToWithout: ratio(r),

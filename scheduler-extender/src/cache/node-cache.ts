@@ -2,7 +2,8 @@
 // capacity, its NUMA zones, the pods placed on it and the in-flight reservations. Requests
 // name nodes only; `view()` answers with what predicates and scores need, net of usage.
 // A node's view is computed once and kept until something about that node changes, so a
-// filter over thousands of nodes allocates nothing for nodes without in-flight holds.
+// filter over thousands of nodes allocates nothing for nodes without in-flight holds; the
+// view net of holds is kept the same way, until the node's next generation.
 //
 // Usage model. Placed pods count against a node until the node's publisher reflects them:
 // VFs always (node allocatable is a total); local disk until the node's capacity annotation
@@ -75,6 +76,12 @@ export class NodeCache {
   readonly #usage = new Map<string, Usage>();
   /** Views net of placed pods (not of holds), computed on first use after a change. */
   readonly #views = new Map<string, NodeView>();
+  /**
+   * Views net of every hold as well, for a pod holding nothing on the node, at the generation
+   * they were computed at: a filter, its reservations and the scores that follow read the
+   * same view, and during a burst every passing node carries holds.
+   */
+  readonly #heldViews = new Map<string, { generation: number; view: NodeView }>();
   readonly #events: CacheEvents;
   readonly #generations = new Map<string, number>();
   #clock = 0;
@@ -115,6 +122,7 @@ export class NodeCache {
     this.#nodes.delete(name);
     this.#changed(name);
     this.#generations.delete(name);
+    this.#heldViews.delete(name);
   }
 
   upsertTopology(nrt: { metadata?: { name?: string } } & Record<string, unknown>): void {
@@ -197,16 +205,23 @@ export class NodeCache {
   reserve(demand: PodDemand, nodes: readonly string[]): void {
     if (demand.vfs === 0 && demand.localDisk === 0 && !demand.singleNuma) return;
     const holds = new Map<string, Hold>();
+    // Holds are never changed once made: nodes whose chosen zone has the same name share one.
+    const shared = new Map<string | undefined, Hold>();
     for (const node of nodes) {
       const zone = demand.singleNuma ? this.#pickZone(demand, node) : undefined;
-      holds.set(node, {
-        disk: demand.localDisk,
-        vfs: demand.vfs,
-        zone:
-          zone === undefined
-            ? undefined
-            : { name: zone, cpu: demand.cpu, memory: demand.memory, vfs: demand.vfs },
-      });
+      let hold = shared.get(zone);
+      if (hold === undefined) {
+        hold = {
+          disk: demand.localDisk,
+          vfs: demand.vfs,
+          zone:
+            zone === undefined
+              ? undefined
+              : { name: zone, cpu: demand.cpu, memory: demand.memory, vfs: demand.vfs },
+        };
+        shared.set(zone, hold);
+      }
+      holds.set(node, hold);
     }
     this.reservations.reserve(demand.uid, holds);
     if (holds.size > 0) this.#events.reservationsCreated(1);
@@ -224,7 +239,14 @@ export class NodeCache {
     if (base === undefined) return undefined;
     const held = this.reservations.on(name);
     if (held === undefined) return base;
-    return applyHolds(base, held, forUid === undefined ? undefined : this.reservations.own(forUid, name));
+    const own = forUid === undefined ? undefined : this.reservations.own(forUid, name);
+    if (own !== undefined) return applyHolds(base, held, own);
+    const generation = this.generation(name);
+    const cached = this.#heldViews.get(name);
+    if (cached?.generation === generation) return cached.view;
+    const view = applyHolds(base, held, undefined);
+    this.#heldViews.set(name, { generation, view });
+    return view;
   }
 
   #baseView(name: string): NodeView | undefined {

@@ -1,8 +1,10 @@
 // The extender's two verbs over the node cache: filter (predicates in learned order,
 // short-circuit or exhaustive, remembered per pod shape and node generation in the
 // equivalence cache, then reservations on the nodes that passed) and prioritize (combined
-// scores), or both in one call (single-round-trip mode: narrow.ts). Synchronous and free of
-// HTTP; metrics are recorded here once per call.
+// scores), or both in one call (single-round-trip mode: narrow.ts). Scores are computed while
+// filtering, from the same node views, and prioritize reuses those of the pod just filtered on
+// every node that has not changed since. Synchronous and free of HTTP; metrics are recorded
+// here once per call.
 
 import { isIndifferent, type PodDemand, podDemand } from '../../../common/nodes/demand.ts';
 import { EquivalenceCache, shapeKey } from '../cache/equivalence.ts';
@@ -32,6 +34,8 @@ export class Extender {
   readonly #predicates: readonly Predicate[];
   readonly #seen = new Map<string, PredicateCounts>();
   readonly equivalence: EquivalenceCache | undefined;
+  /** kube-scheduler asks for scores right after filtering the same pod: see prioritize. */
+  #lastScores: { uid: string; scores: Map<string, { generation: number; score: number }> } | undefined;
 
   constructor(cache: NodeCache, options: ExtenderOptions, metrics?: ExtenderMetrics) {
     this.cache = cache;
@@ -72,14 +76,17 @@ export class Extender {
       this.#metrics?.predicateEvaluations.inc({ predicate: name }, c.evaluations);
       this.#metrics?.predicateFailures.inc({ predicate: name }, c.failures);
     }
-    if (narrow && outcome.passed.length > 1) {
-      const scores = this.#scores(demand, outcome.passed);
+    // kube-scheduler scores only when more than one node is left; the views just read for the
+    // filter are what scoring reads too, so the scores are computed here, once.
+    const scores = outcome.passed.length > 1 ? this.#scores(demand, outcome.passed) : undefined;
+    if (narrow && scores !== undefined) {
       const { kept, dropped } = bestScored(outcome.passed, (name) => scores.get(name) ?? 0);
       outcome.passed = kept;
       for (const name of dropped) outcome.failed.set(name, NARROWED_REASON);
       this.#metrics?.nodesNarrowed.inc(dropped.length);
     }
     if (!isIndifferent(demand)) this.cache.reserve(demand, outcome.passed);
+    if (scores !== undefined && !narrow) this.#remember(demand.uid, outcome.passed, scores);
     const m = this.#metrics;
     if (m) {
       m.nodesFiltered.inc({ result: 'passed' }, outcome.passed.length);
@@ -112,16 +119,46 @@ export class Extender {
 
   prioritize(args: ParsedArgs): Map<string, number> {
     this.cache.expireReservations();
-    return this.#scores(podDemand(args.pod), args.nodeNames);
+    const demand = podDemand(args.pod);
+    const last = this.#lastScores;
+    if (last === undefined || last.uid !== demand.uid) return this.#scores(demand, args.nodeNames);
+    // The scores the filter computed for this pod, for every node nothing has changed on since
+    // (the pod's own hold does not count: it never competes with itself).
+    const scores = new Map<string, number>();
+    const ctx = this.#scoreContext();
+    let reused = 0;
+    for (const name of args.nodeNames) {
+      const known = last.scores.get(name);
+      if (known !== undefined && known.generation === this.cache.generation(name)) {
+        scores.set(name, known.score);
+        reused++;
+      } else scores.set(name, this.#score(demand, name, ctx));
+    }
+    this.#metrics?.scoresReused.inc(reused);
+    return scores;
+  }
+
+  /** The last filtered pod's scores at each node's generation after its holds were made. */
+  #remember(uid: string, names: readonly string[], scores: ReadonlyMap<string, number>): void {
+    const kept = new Map<string, { generation: number; score: number }>();
+    for (const name of names)
+      kept.set(name, { generation: this.cache.generation(name), score: scores.get(name) ?? 0 });
+    this.#lastScores = { uid, scores: kept };
   }
 
   #scores(demand: PodDemand, names: readonly string[]): Map<string, number> {
     const scores = new Map<string, number>();
-    const ctx: ScoreContext = { maxCoreServices: this.#options.maxCoreServices };
-    for (const name of names) {
-      const view = this.cache.view(name, demand.uid);
-      scores.set(name, view === undefined ? 0 : combinedScore(demand, view, ctx));
-    }
+    const ctx = this.#scoreContext();
+    for (const name of names) scores.set(name, this.#score(demand, name, ctx));
     return scores;
+  }
+
+  #scoreContext(): ScoreContext {
+    return { maxCoreServices: this.#options.maxCoreServices };
+  }
+
+  #score(demand: PodDemand, name: string, ctx: ScoreContext): number {
+    const view = this.cache.view(name, demand.uid);
+    return view === undefined ? 0 : combinedScore(demand, view, ctx);
   }
 }

@@ -1,6 +1,6 @@
 // Prometheus metrics of the extender (prom-client, its own registry): per-predicate
 // evaluations and failures, filter and prioritize latency, reservations, cache size,
-// equivalence-cache hits.
+// equivalence-cache hits, scores reused from the filter.
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -19,6 +19,7 @@ export interface ExtenderMetrics {
   cacheNodes: Gauge;
   equivalenceNodes: Counter<'result'>;
   nodesNarrowed: Counter;
+  scoresReused: Counter;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): ExtenderMetrics {
@@ -83,6 +84,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Exten
     nodesNarrowed: new Counter({
       name: 'kubehpc_extender_nodes_narrowed_total',
       help: 'Passing nodes a single-round-trip filter left out because another node scored better.',
+      registers,
+    }),
+    scoresReused: new Counter({
+      name: 'kubehpc_extender_scores_reused_total',
+      help: 'Nodes prioritize answered with the score computed while filtering the same pod (unchanged since).',
       registers,
     }),
   };

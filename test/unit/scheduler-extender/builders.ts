@@ -98,3 +98,14 @@ export function topology(name: string, zones: Array<{ cpu: number; memoryGi: num
 
 export const disk = (gi: number) => ({ [LOCAL_DISK_RESOURCE]: `${gi}Gi` });
 export const vfs = (n: number) => ({ [SRIOV_VF_RESOURCE]: String(n) });
+
+/** A repeatable pseudo-random sequence (a linear congruential generator) and a picker over it. */
+export function seeded(seed: number) {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
+  return { random, pick };
+}

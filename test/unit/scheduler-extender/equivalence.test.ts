@@ -11,7 +11,7 @@ import { NodeCache } from '../../../scheduler-extender/src/cache/node-cache.ts';
 import type { Mode } from '../../../scheduler-extender/src/engine/evaluate.ts';
 import { Extender } from '../../../scheduler-extender/src/engine/extender.ts';
 import { createMetrics } from '../../../scheduler-extender/src/ops/metrics.ts';
-import { demand, disk, node, pod, topology, vfs } from './builders.ts';
+import { demand, disk, node, pod, seeded, topology, vfs } from './builders.ts';
 
 const zones = (vfsPerZone: number, cpu = 32) => [
   { cpu, memoryGi: 128, vfs: vfsPerZone },
@@ -129,12 +129,7 @@ t.test('the cache keeps a bounded number of shapes, least recently used out firs
 });
 
 t.test('with and without the cache, random cluster changes get the same answers', async (t) => {
-  let seed = 42;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)] as T;
+  const { random, pick } = seeded(42);
   const cached = cluster('exhaustive');
   const plain = cluster('exhaustive', 0);
   const names = ['none', 'few', 'many'] as const;
