@@ -3,7 +3,8 @@
 // reconcile one service at a time:
 //   observe (observe.ts: render and the exposure plan against the live children, with
 //   host-ownership.ts's view of the cluster's routes) → act (realise.ts: apply, delete,
-//   replace) → record the realised spec (history.ts) → report (report.ts: Events, status).
+//   replace) → record the realised spec (history.ts) and the Events, then the status
+//   (report.ts).
 // Nothing here decides what a child should look like: render.ts, exposure.ts, drift.ts and
 // status.ts do, purely.
 
@@ -26,7 +27,7 @@ import type { KubeClient } from '../../../../common/kube/client.ts';
 import type { Logger } from '../../../../common/log.ts';
 import { API_VERSION, APPS_GROUP, SERVICE_LABEL } from '../../../../common/names.ts';
 import { classifyFailure } from '../errors.ts';
-import type { EventRecorder } from '../events.ts';
+import type { EventInput, EventRecorder } from '../events.ts';
 import { AppliedMemory } from './applied.ts';
 import { ChildClient, type ChildField, type ChildKind, childPath, kindOf, MANAGED } from './children.ts';
 import { recordRevision } from './history.ts';
@@ -190,12 +191,21 @@ export class ProjectServiceController implements Controller {
       setTimeout(() => this.#runtime.enqueue(namespace, name), GATEWAY_API_RETRY_MS).unref();
     if (outcome === 'abandoned') return;
     // Recorded once per generation and term: a burst's repeated passes list nothing more.
+    // Written alongside the Events, before the status (report.ts).
     const generation = ps.metadata?.generation ?? 0;
-    if (newGeneration && !outcome.applyError && this.#recorded.get(key) !== generation) {
-      if (await recordRevision(this.#objects, this.#childClient, ps, outcome.events))
-        this.#recorded.set(key, generation);
-    }
+    const history =
+      newGeneration && !outcome.applyError && this.#recorded.get(key) !== generation
+        ? this.#recordRevision(key, generation, ps)
+        : undefined;
     const pods = this.#pods.list(namespace).filter((p) => p.metadata?.labels?.[SERVICE_LABEL] === name);
-    await report(ps, outcome, pods, { custom: this.#custom, events: this.#o.events, stopped });
+    await report(ps, outcome, pods, { custom: this.#custom, events: this.#o.events, stopped, history });
+  }
+
+  /** Records the revision; settles with the Events to record about it. */
+  async #recordRevision(key: string, generation: number, ps: ProjectService): Promise<EventInput[]> {
+    const events: EventInput[] = [];
+    if (await recordRevision(this.#objects, this.#childClient, ps, events))
+      this.#recorded.set(key, generation);
+    return events;
   }
 }

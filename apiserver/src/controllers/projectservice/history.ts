@@ -23,6 +23,18 @@ export async function recordRevision(
 ): Promise<boolean> {
   const namespace = ps.metadata.namespace ?? '';
   try {
+    // A service never reported on has no history yet: its first revision is created without a
+    // list. Should one exist after all (a pass that created it ended before its status was
+    // written), the create finds it and the usual way below takes over.
+    if (isBrandNew(ps)) {
+      const { revision } = nextRevision(ps, []);
+      try {
+        await objects.create(revision);
+        return true;
+      } catch (error) {
+        if (apiFailure(error).code !== 409) throw error;
+      }
+    }
     const existing = await objects.list<KubernetesObject & StoredRevision>(
       REVISION.apiVersion,
       REVISION.kind,
@@ -60,4 +72,9 @@ export async function recordRevision(
     });
     return false;
   }
+}
+
+/** First generation, never reconciled: nothing has been recorded for this object. */
+function isBrandNew(ps: ProjectService): boolean {
+  return ps.metadata.generation === 1 && ps.status?.observedGeneration === undefined;
 }

@@ -1,6 +1,6 @@
-// The controller's last step: record the Events realising produced, then write the status
-// status.ts computes from what lives (the Deployment, the ConfigMap, the pods, the exposure
-// children) when it changed.
+// The controller's last step: record the Events realising produced (while the revision is
+// recorded), then write the status status.ts computes from what lives (the Deployment, the
+// ConfigMap, the pods, the exposure children) when it changed.
 
 import type {
   CustomObjectsApi,
@@ -12,7 +12,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { ProjectService } from '../../../../common/apis/apps/v1alpha1/types.ts';
 import { API_VERSION, APPS_GROUP } from '../../../../common/names.ts';
-import type { EventRecorder } from '../events.ts';
+import type { EventInput, EventRecorder, Involved } from '../events.ts';
 import { type StatusKind, writeStatus } from '../status-writer.ts';
 import type { HTTPRoute } from './exposure.ts';
 import type { Realised } from './realise.ts';
@@ -29,6 +29,8 @@ export interface ReportContext {
   events: EventRecorder;
   /** True once leadership is lost: write no status. */
   stopped(): boolean;
+  /** The revision being recorded (history.ts), settling with the Events it produced. */
+  history?: Promise<EventInput[]> | undefined;
 }
 
 export async function report(
@@ -53,7 +55,22 @@ export async function report(
     },
     new Date(),
   );
-  const involved = {
+  // The status comes last: once it reports a generation, that generation's Events and
+  // revision are written. Those two do not wait for each other.
+  const involved = involvedIn(ps);
+  await Promise.all([
+    recordEvents(involved, realised.events, context.events),
+    context.history?.then((events) => recordEvents(involved, events, context.events)),
+  ]);
+  if (context.stopped()) return;
+  // A 404: deleted since the cache saw it, nothing left to report on. A 409 is thrown: the
+  // next reconcile computes status again on the newer object.
+  await writeStatus(context.custom, PROJECT_SERVICE, ps, status, [404]);
+}
+
+/** The service as the object its Events are about. */
+function involvedIn(ps: ProjectService): Involved {
+  return {
     apiVersion: `${APPS_GROUP}/${API_VERSION}`,
     kind: PROJECT_SERVICE.kind,
     name: ps.metadata.name ?? '',
@@ -61,9 +78,13 @@ export async function report(
     uid: ps.metadata.uid,
     resourceVersion: ps.metadata.resourceVersion,
   };
-  await Promise.all(realised.events.map((e) => context.events.record(involved, e)));
-  if (context.stopped()) return;
-  // A 404: deleted since the cache saw it, nothing left to report on. A 409 is thrown: the
-  // next reconcile computes status again on the newer object.
-  await writeStatus(context.custom, PROJECT_SERVICE, ps, status, [404]);
+}
+
+/** Records the Events, all at once. */
+async function recordEvents(
+  involved: Involved,
+  events: readonly EventInput[],
+  recorder: EventRecorder,
+): Promise<void> {
+  await Promise.all(events.map((e) => recorder.record(involved, e)));
 }
