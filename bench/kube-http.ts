@@ -22,7 +22,8 @@ export interface KubeHttp {
   close(): void;
 }
 
-export function kubeHttp(l: Layout, maxSockets: number): KubeHttp {
+/** Talks to kube-apiserver, or with `port` to another server of the platform (the kubehpc API server). */
+export function kubeHttp(l: Layout, maxSockets: number, port: number = l.ports.apiserver): KubeHttp {
   const pki = (f: string) => readFileSync(join(l.pkiDir, f));
   const tls = { ca: pki('ca.crt'), cert: pki('admin.crt'), key: pki('admin.key') };
   const agent = new Agent({ keepAlive: true, maxSockets, ...tls });
@@ -32,7 +33,7 @@ export function kubeHttp(l: Layout, maxSockets: number): KubeHttp {
       const req = request(
         {
           host: '127.0.0.1',
-          port: l.ports.apiserver,
+          port,
           path,
           method,
           agent,

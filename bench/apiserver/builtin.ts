@@ -1,8 +1,10 @@
 // GET of one ProjectService through the aggregator against GET of one built-in object (a
 // ConfigMap) served by kube-apiserver itself, in the same namespace and run: sequential over
 // one keep-alive connection (p50 ratio), then 16 concurrent clients each on a keep-alive
-// connection of its own (requests/s ratio). The two sides alternate in rounds, so load from
-// the rest of the machine falls on both alike.
+// connection of its own (requests/s ratio). The sides alternate in rounds, so load from the
+// rest of the machine falls on all alike. A side may have clients of its own: the main run
+// also asks the kubehpc API server directly, to split the aggregated time into ours and the
+// aggregator's.
 
 import type { KubeHttp } from '../kube-http.ts';
 import { summarize } from '../report.ts';
@@ -10,6 +12,8 @@ import { summarize } from '../report.ts';
 export interface Side {
   name: string;
   path: string;
+  /** Clients of its own (another server): one connection, and one per concurrent client. */
+  clients?: { one: KubeHttp; many: KubeHttp };
 }
 
 async function sequential(http: KubeHttp, path: string, n: number): Promise<number[]> {
@@ -40,20 +44,22 @@ async function concurrent(http: KubeHttp, path: string, clients: number, ms: num
 export async function getVersusBuiltin(
   one: KubeHttp,
   many: KubeHttp,
-  sides: [Side, Side],
+  sides: readonly Side[],
   options: { n: number; rounds: number; clients: number; ms: number },
 ) {
+  const oneOf = (s: Side) => s.clients?.one ?? one;
+  const manyOf = (s: Side) => s.clients?.many ?? many;
   const latency = new Map<string, number[]>(sides.map((s) => [s.name, []]));
   const throughput = new Map<string, number[]>(sides.map((s) => [s.name, []]));
   // Warm-up: connections, discovery and caches on both sides.
-  for (const s of sides) await sequential(one, s.path, 20);
-  for (const s of sides) await concurrent(many, s.path, options.clients, 300);
+  for (const s of sides) await sequential(oneOf(s), s.path, 20);
+  for (const s of sides) await concurrent(manyOf(s), s.path, options.clients, 300);
   for (let round = 0; round < options.rounds; round++) {
     for (const s of round % 2 === 0 ? sides : [...sides].reverse()) {
-      latency.get(s.name)?.push(...(await sequential(one, s.path, options.n / options.rounds)));
+      latency.get(s.name)?.push(...(await sequential(oneOf(s), s.path, options.n / options.rounds)));
       throughput
         .get(s.name)
-        ?.push(await concurrent(many, s.path, options.clients, options.ms / options.rounds));
+        ?.push(await concurrent(manyOf(s), s.path, options.clients, options.ms / options.rounds));
     }
   }
   const result: Record<string, unknown> = {};

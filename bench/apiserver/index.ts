@@ -216,7 +216,21 @@ try {
     { name: 'configmap', path: `/api/v1/namespaces/${ns}/configmaps/get-one` },
   ];
   const getOptions = { n: Math.max(100, N), rounds: 4, clients: CLIENTS, ms: 8_000 };
-  builtin = await getVersusBuiltin(http, many, sides, getOptions);
+  // Our server alone, asked directly with the admin certificate: the aggregated time less this
+  // is kube-apiserver's part of the hop (authentication, authorization, the proxy).
+  const port = l.ports.kubehpcApiserver;
+  const alone = { one: kubeHttp(l, 1, port), many: kubeHttp(l, CLIENTS, port) };
+  try {
+    builtin = await getVersusBuiltin(
+      http,
+      many,
+      [...sides, { name: 'projectservice-direct', path: sides[0].path, clients: alone }],
+      getOptions,
+    );
+  } finally {
+    alone.one.close();
+    alone.many.close();
+  }
   // KUBEHPC_BENCH_API_VARIANTS=0 skips the same rows under --watch-cache and --http2 on and off.
   if (process.env.KUBEHPC_BENCH_API_VARIANTS !== '0')
     variants = await variantRows(l, http, many, sides, getOptions);
@@ -261,6 +275,10 @@ console.log(
 );
 console.log(
   `get one, ${CLIENTS} clients: ProjectService ${ps.concurrent16.requestsPerSecond} req/s | ConfigMap ${cm.concurrent16.requestsPerSecond} req/s | ratio ${getRatios.concurrent16Throughput}`,
+);
+const alone = builtin['projectservice-direct'] as GetSide;
+console.log(
+  `get one, our server alone: sequential p50 ${alone.sequential.p50.toFixed(2)} ms (through the aggregator ${ps.sequential.p50.toFixed(2)} ms: kube-apiserver's part ${(ps.sequential.p50 - alone.sequential.p50).toFixed(2)} ms) | ${CLIENTS} clients ${alone.concurrent16.requestsPerSecond} req/s`,
 );
 type VariantRow = {
   ratios: { sequentialP50: number; concurrent16Throughput: number };
