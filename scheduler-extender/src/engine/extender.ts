@@ -1,12 +1,12 @@
 // The extender's two verbs over the node cache: filter (predicates in learned order,
 // short-circuit or exhaustive, remembered per pod shape and node generation in the
 // equivalence cache, then reservations on the nodes that passed) and prioritize (combined
-// scores), or both in one call (single-round-trip mode: narrow.ts). Scores are computed while
-// filtering, from the same node views, and prioritize reuses those of the pod just filtered on
-// every node that has not changed since. Synchronous and free of HTTP; metrics are recorded
+// scores), or both in one call (single-round-trip mode: narrow.ts). Prioritize scores the pod
+// just filtered on the node views its filter read, for every node that has not changed since. Synchronous and free of HTTP; metrics are recorded
 // here once per call.
 
 import { isIndifferent, type PodDemand, podDemand } from '../../../common/nodes/demand.ts';
+import type { NodeView } from '../../../common/nodes/node-view.ts';
 import { EquivalenceCache, shapeKey } from '../cache/equivalence.ts';
 import type { NodeCache } from '../cache/node-cache.ts';
 import type { ExtenderMetrics } from '../ops/metrics.ts';
@@ -35,7 +35,7 @@ export class Extender {
   readonly #seen = new Map<string, PredicateCounts>();
   readonly equivalence: EquivalenceCache | undefined;
   /** kube-scheduler asks for scores right after filtering the same pod: see prioritize. */
-  #lastScores: { uid: string; scores: Map<string, { generation: number; score: number }> } | undefined;
+  #lastViews: { uid: string; views: Map<string, { generation: number; view: NodeView }> } | undefined;
 
   constructor(cache: NodeCache, options: ExtenderOptions, metrics?: ExtenderMetrics) {
     this.cache = cache;
@@ -76,17 +76,21 @@ export class Extender {
       this.#metrics?.predicateEvaluations.inc({ predicate: name }, c.evaluations);
       this.#metrics?.predicateFailures.inc({ predicate: name }, c.failures);
     }
-    // kube-scheduler scores only when more than one node is left; the views just read for the
-    // filter are what scoring reads too, so the scores are computed here, once.
-    const scores = outcome.passed.length > 1 ? this.#scores(demand, outcome.passed) : undefined;
-    if (narrow && scores !== undefined) {
+    // kube-scheduler asks for scores only when more than one node is left. The views just read
+    // for the filter are what scoring reads too: kept for the prioritize call that follows.
+    const views =
+      outcome.passed.length > 1 && !narrow
+        ? outcome.passed.map((name) => this.cache.view(name, uid))
+        : undefined;
+    if (narrow && outcome.passed.length > 1) {
+      const scores = this.#scores(demand, outcome.passed);
       const { kept, dropped } = bestScored(outcome.passed, (name) => scores.get(name) ?? 0);
       outcome.passed = kept;
       for (const name of dropped) outcome.failed.set(name, NARROWED_REASON);
       this.#metrics?.nodesNarrowed.inc(dropped.length);
     }
     if (!isIndifferent(demand)) this.cache.reserve(demand, outcome.passed);
-    if (scores !== undefined && !narrow) this.#remember(demand.uid, outcome.passed, scores);
+    if (views !== undefined) this.#remember(uid, outcome.passed, views);
     const m = this.#metrics;
     if (m) {
       m.nodesFiltered.inc({ result: 'passed' }, outcome.passed.length);
@@ -120,30 +124,32 @@ export class Extender {
   prioritize(args: ParsedArgs): Map<string, number> {
     this.cache.expireReservations();
     const demand = podDemand(args.pod);
-    const last = this.#lastScores;
+    const last = this.#lastViews;
     if (last === undefined || last.uid !== demand.uid) return this.#scores(demand, args.nodeNames);
-    // The scores the filter computed for this pod, for every node nothing has changed on since
-    // (the pod's own hold does not count: it never competes with itself).
+    // Scored on the views the filter read for this pod, for every node nothing has changed on
+    // since (the pod's own hold does not count: it never competes with itself).
     const scores = new Map<string, number>();
     const ctx = this.#scoreContext();
     let reused = 0;
     for (const name of args.nodeNames) {
-      const known = last.scores.get(name);
+      const known = last.views.get(name);
       if (known !== undefined && known.generation === this.cache.generation(name)) {
-        scores.set(name, known.score);
+        scores.set(name, combinedScore(demand, known.view, ctx));
         reused++;
       } else scores.set(name, this.#score(demand, name, ctx));
     }
-    this.#metrics?.scoresReused.inc(reused);
+    this.#metrics?.viewsReused.inc(reused);
     return scores;
   }
 
-  /** The last filtered pod's scores at each node's generation after its holds were made. */
-  #remember(uid: string, names: readonly string[], scores: ReadonlyMap<string, number>): void {
-    const kept = new Map<string, { generation: number; score: number }>();
-    for (const name of names)
-      kept.set(name, { generation: this.cache.generation(name), score: scores.get(name) ?? 0 });
-    this.#lastScores = { uid, scores: kept };
+  /** The last filtered pod's views of its passing nodes, at each node's generation after its holds. */
+  #remember(uid: string, names: readonly string[], views: ReadonlyArray<NodeView | undefined>): void {
+    const kept = new Map<string, { generation: number; view: NodeView }>();
+    for (const [i, name] of names.entries()) {
+      const view = views[i];
+      if (view !== undefined) kept.set(name, { generation: this.cache.generation(name), view });
+    }
+    this.#lastViews = { uid, views: kept };
   }
 
   #scores(demand: PodDemand, names: readonly string[]): Map<string, number> {

@@ -1,6 +1,6 @@
 // Prometheus metrics of the extender (prom-client, its own registry): per-predicate
 // evaluations and failures, filter and prioritize latency, reservations, cache size,
-// equivalence-cache hits, scores reused from the filter.
+// equivalence-cache hits, node views reused from the filter.
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -19,7 +19,7 @@ export interface ExtenderMetrics {
   cacheNodes: Gauge;
   equivalenceNodes: Counter<'result'>;
   nodesNarrowed: Counter;
-  scoresReused: Counter;
+  viewsReused: Counter;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): ExtenderMetrics {
@@ -86,9 +86,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Exten
       help: 'Passing nodes a single-round-trip filter left out because another node scored better.',
       registers,
     }),
-    scoresReused: new Counter({
-      name: 'kubehpc_extender_scores_reused_total',
-      help: 'Nodes prioritize answered with the score computed while filtering the same pod (unchanged since).',
+    viewsReused: new Counter({
+      name: 'kubehpc_extender_views_reused_total',
+      help: 'Nodes prioritize scored on the view the filter of the same pod read (the node unchanged since).',
       registers,
     }),
   };

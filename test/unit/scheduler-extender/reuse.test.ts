@@ -1,5 +1,5 @@
-// What the extender computes once and reads again: the scores a filter computes for the pod
-// it just filtered (prioritize, called next for the same pod, reuses them on every node
+// What the extender computes once and reads again: the node views a filter read for the pod
+// it just filtered (prioritize, called next for the same pod, scores on them for every node
 // nothing has changed on since) and a node's view net of every hold (kept until the node's
 // generation moves). Each answer is compared with one computed afresh, by an extender that
 // never filtered the pod, on the same cache.
@@ -30,7 +30,7 @@ function cluster() {
   // Shares the cache, never filters: its prioritize always computes every score.
   const fresh = new Extender(cache, { mode: 'short-circuit', maxCoreServices: 2 });
   const reused = async () =>
-    Number(/^kubehpc_extender_scores_reused_total (\S+)$/m.exec(await metrics.registry.metrics())?.[1]);
+    Number(/^kubehpc_extender_views_reused_total (\S+)$/m.exec(await metrics.registry.metrics())?.[1]);
   return { cache, extender, fresh, reused };
 }
 
@@ -38,7 +38,7 @@ const args = (p: PodLike, nodeNames = NAMES) => ({ pod: p, nodeNames, nodes: und
 const numaPod = (name: string) =>
   pod(name, { ...vfs(2), ...disk(100), cpu: '4', memory: '8Gi' }, { numa: NUMA_POLICY_SINGLE_NODE });
 
-t.test('prioritize right after filter answers with the scores computed while filtering', async (t) => {
+t.test('prioritize right after filter scores on the views the filter read', async (t) => {
   const { extender, fresh, reused } = cluster();
   const p = numaPod('web-1');
   const out = extender.filter(args(p));
@@ -64,7 +64,7 @@ t.test('a node that changed between filter and prioritize is scored again', asyn
   t.equal(await reused(), 4 + 3, 'the second prioritize reused a, b and d only');
 });
 
-t.test("another pod's prioritize never reads this pod's scores", async (t) => {
+t.test("another pod's prioritize never reads this pod's views", async (t) => {
   const { extender, fresh, reused } = cluster();
   extender.filter(args(numaPod('web-1')));
   const other = pod('batch-1', { ...vfs(6), ...disk(450) });
@@ -73,7 +73,7 @@ t.test("another pod's prioritize never reads this pod's scores", async (t) => {
   t.equal(await reused(), 0);
 });
 
-t.test('a single passing node: no scores computed, prioritize still answers', async (t) => {
+t.test('a single passing node: no views kept, prioritize still answers', async (t) => {
   const { extender, fresh, reused } = cluster();
   const p = numaPod('web-1');
   t.same(extender.filter(args(p, ['b'])).passed, ['b']);
