@@ -2,8 +2,8 @@
 // short-circuit or exhaustive, remembered per pod shape and node generation in the
 // equivalence cache, then reservations on the nodes that passed) and prioritize (combined
 // scores), or both in one call (single-round-trip mode: narrow.ts). Prioritize scores the pod
-// just filtered on the node views its filter read, for every node that has not changed since. Synchronous and free of HTTP; metrics are recorded
-// here once per call.
+// just filtered on the node views its filter read, for every node that has not changed since.
+// Synchronous and free of HTTP; metrics are recorded here once per call.
 
 import { isIndifferent, type PodDemand, podDemand } from '../../../common/nodes/demand.ts';
 import type { NodeView } from '../../../common/nodes/node-view.ts';
